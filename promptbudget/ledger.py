@@ -54,6 +54,9 @@ class CallRecord:
     cache_key: str | None = None
     timestamp: float = field(default_factory=time.time)
     """When the call was paid for; a claimed orphan keeps its original time, which identifies it."""
+    price_tier: str = "standard"
+    """"standard" (a synchronous call) or "batch" (Message Batches, billed at the batch rate)."""
+    batch_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -174,7 +177,8 @@ class Ledger:
             self._reserved = max(0.0, self._reserved - worst_case_usd)
 
     def record(self, *, role: str, engine: str, model: str, completion: Completion,
-               cost_usd: float | None, cache_key: str | None = None, paid_at: float | None = None) -> CallRecord:
+               cost_usd: float | None, cache_key: str | None = None, paid_at: float | None = None,
+               price_tier: str = "standard", batch_id: str | None = None) -> CallRecord:
         billed = 0.0 if completion.cached else cost_usd
         with self._lock:
             record = CallRecord(
@@ -183,6 +187,7 @@ class Ledger:
                 latency_s=completion.latency_s, retries=completion.retries, cached=completion.cached,
                 cost_usd=cost_usd, billed_usd=billed, cache_key=cache_key,
                 timestamp=time.time() if paid_at is None else paid_at,
+                price_tier=price_tier, batch_id=batch_id,
             )
             self._records.append(record)
             self._spent += billed or 0.0

@@ -95,7 +95,7 @@ class Engine(EngineLM):
             if orphan is not None:
                 completion = replace(hit, cached=False, retries=orphan.retries, latency_s=orphan.latency_s)
                 paid_at = orphan.timestamp
-        self._record(role, completion, key, paid_at)
+        self._record(role, completion, key, paid_at, orphan if paid_at is not None else None)
         return completion
 
     def _paid_call(self, request: Request, role: str, key: str | None) -> Completion:
@@ -113,11 +113,15 @@ class Engine(EngineLM):
         finally:
             self.ledger.release(worst)
 
-    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None) -> None:
+    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None,
+                orphan: Any = None) -> None:
         price = self.price()
         cost = price.cost(completion.usage) if price is not None else None
+        tier = {"price_tier": "standard", "batch_id": None}
+        if orphan is not None:  # a claimed orphan keeps what it was billed (a batch call: the batch rate)
+            cost, tier = orphan.cost_usd, {"price_tier": orphan.price_tier, "batch_id": orphan.batch_id}
         self.ledger.record(role=role, engine=self.engine_name, model=self.model, completion=completion,
-                           cost_usd=cost, cache_key=key, paid_at=paid_at)
+                           cost_usd=cost, cache_key=key, paid_at=paid_at, **tier)
 
     def for_role(self, role: str, *, max_tokens: int | None = None,
                  thinking: Thinking | None = None) -> "RoleEngine":
