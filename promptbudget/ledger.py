@@ -230,6 +230,7 @@ class Ledger:
             "total": self.totals().to_dict(),
             "by_role": {k: v.to_dict() for k, v in self.totals_by_role().items()},
             "by_model": {k: v.to_dict() for k, v in self.totals_by_model().items()},
+            "by_price_tier": {k: v.to_dict() for k, v in _total(self.records(), lambda r: r.price_tier).items()},
         }
 
 

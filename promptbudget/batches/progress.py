@@ -23,7 +23,7 @@ class BatchProgressBar:
             self.close()
             self._batch_id = status.batch_id
             self._bar = tqdm(total=status.total, desc=f"batch {status.batch_id[-8:]}", unit="req",
-                             file=self.stream, leave=False, dynamic_ncols=True)
+                             file=self.stream, position=2, leave=False, dynamic_ncols=True)
         bar = self._bar
         bar.n = status.done
         counts = status.counts

@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
 from ..engines import Usage
+from ..batches.rate import load_batch_rate
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
@@ -20,9 +21,6 @@ FEEDBACK_TEMPLATE_TOKENS = 1500
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return run_command(lambda: run(OptimizeConfig.from_args(args)))
-
-
-
 
 
 def run(config: OptimizeConfig) -> int:
@@ -57,12 +55,18 @@ def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
     if config.run_validation:
         rows.append(("initial validation", "answer", len(plan.val_items), plan.val_items))
     steps = plan.total_steps
+    if config.batch_validation:
+        rows += [("training answers + minibatch checks", "answer", steps * config.batch_size, plan.task.train),
+                 ("candidate validation", "answer", steps * config.eval_samples, plan.val_items)]
+    else:
+        rows.append(("training answers + candidate checks", "answer", steps * answers_per_step, plan.task.train))
     rows += [
-        ("training answers + candidate checks", "answer", steps * answers_per_step, plan.task.train),
         ("feedback (backward)", "feedback", steps * 2 * config.batch_size, None),
         ("optimizer (TGD)", "optimizer", steps, None),
         ("final test", "answer", len(plan.test_items), plan.test_items),
     ]
+    batched = batched_phases(config)
+    multiplier = load_batch_rate(config.prices).multiplier
     planned = []
     for phase, role, calls, items in rows:
         engine = plan.answer if role == "answer" else (plan.feedback if role == "feedback" else plan.optimizer)
@@ -79,22 +83,36 @@ def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
                                                                  output_tokens=request.max_tokens))
         planned.append({"phase": phase, "role": role, "engine": engine.model_string, "calls": calls,
                         "max_input_tokens": input_tokens, "max_output_tokens": request.max_tokens,
-                        "ceiling_usd": None if per_call is None else per_call * calls})
+                        "ceiling_usd": None if per_call is None else per_call * calls,
+                        "batch_ceiling_usd": None if per_call is None else
+                        per_call * calls * (multiplier if phase in batched else 1.0)})
     return planned
+
+
+def batched_phases(config: Any) -> set[str]:
+    """The phases --batch (and --batch_validation) send through Message Batches."""
+    phases = {"initial test", "initial validation", "final test"}
+    return phases | {"candidate validation"} if config.batch_validation else phases
 
 
 def dry_run_report(run: OptimizationRun) -> str:
     rows = planned_calls(run)
+    def usd(value: float | None) -> str:
+        return "unknown price" if value is None else f"${value:.4f}"
+
     table = tabulate([[r["phase"], r["role"], r["engine"], r["calls"], r["max_input_tokens"], r["max_output_tokens"],
-                       "unknown price" if r["ceiling_usd"] is None else f"${r['ceiling_usd']:.4f}"] for r in rows],
+                       usd(r["ceiling_usd"]), usd(r["batch_ceiling_usd"])] for r in rows],
                      headers=["Phase", "Role", "Engine", "Calls (max)", "Input tok/call", "Output tok/call",
-                              "Ceiling"])
+                              "Ceiling", "Ceiling with --batch"])
     total_calls = sum(r["calls"] for r in rows)
     priced = [r["ceiling_usd"] for r in rows if r["ceiling_usd"] is not None]
-    ceiling = f"${sum(priced):.4f}" if len(priced) == len(rows) else "unknown (a model has no price)"
+    known = len(priced) == len(rows)
+    ceiling = f"${sum(priced):.4f}" if known else "unknown (a model has no price)"
+    batch_ceiling = f"${sum(r['batch_ceiling_usd'] for r in rows):.4f}" if known else "unknown"
     lines = [f"dry run of {run.plan.run_id}: no model was called", table,
-             f"total: at most {total_calls} calls, cost ceiling {ceiling} (every call at max_tokens; "
-             "cache hits would cost nothing)"]
+             f"total: at most {total_calls} calls, cost ceiling {ceiling} synchronously, {batch_ceiling} with "
+             f"{'--batch --batch_validation' if run.config.batch_validation else '--batch'} (every call at "
+             "max_tokens; cache hits would cost nothing)"]
     lines += [f"warning: {w}" for w in run.plan.warnings]
     return "\n".join(lines)
 

@@ -52,10 +52,14 @@ class OptimizeConfig:
     prices: str | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    batch: bool = False
+    batch_validation: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     # Settings that do not change what a run computes, so they are not part of its identity.
     OPERATIONAL = ("output_dir", "resume", "dry_run", "quiet", "num_threads", "max_cost", "prices",
-                   "cache_dir", "no_cache")
+                   "cache_dir", "no_cache", "batch", "batch_validation", "batch_fallback", "batch_poll_s")
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
@@ -114,6 +118,9 @@ class OptimizeConfig:
         if self.token_tolerance < 0:
             raise UsageError("--token_tolerance must not be negative")
         self.runtime().validate()
+        from ..batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache, run_validation=self.run_validation)
 
     def starting_prompt(self, task_instruction: str) -> str:
         if self.custom_prompt is not None:
@@ -147,7 +154,7 @@ def add_switch(parser: argparse.ArgumentParser, name: str, default: bool, help_t
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     parser = parser or argparse.ArgumentParser(
-        prog="balanced_prompt_optimization.py",
+        prog="balanced_prompt_optimization.py", allow_abbrev=False,
         description="Optimize a system prompt with TextGrad for accuracy and billed-token efficiency.")
     d = OptimizeConfig()
     parser.add_argument("--task", default=d.task, help="GSM8K_DSPy, BBH_<task>, or jsonl:PATH[::SCORER]")
@@ -187,4 +194,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--dry_run", action="store_true", help="print planned calls and a cost ceiling; call nothing")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    from ..batches.options import add_batch_arguments
+
+    add_batch_arguments(parser, what="the initial and final test subsets and the initial validation",
+                        validation=True)
     return parser

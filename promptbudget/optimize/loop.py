@@ -93,6 +93,13 @@ class OptimizationRun:
         self.store = RunStore(self.plan.run_dir)
         self.summary: RunSummary = {}  # type: ignore[typeddict-item]  # filled by _open()
         self._val_cache: dict[int, list[ItemResult]] = {}
+        self.batch_session: Any = None
+
+    def _batch_session(self) -> Any:
+        from ..batches.options import BatchConfig, build_session
+
+        return build_session(BatchConfig.of(self.config), self.plan.answer.engine, prices_path=self.config.prices,
+                             quiet=self.config.quiet)
 
     # --- planning (no calls, no writes) ------------------------------------------------
     def _make_plan(self) -> Plan:
@@ -136,6 +143,7 @@ class OptimizationRun:
 
     # --- running -----------------------------------------------------------------------
     def run(self) -> RunSummary:
+        self.batch_session = self._batch_session()  # refuses --batch on a server without it, before any write
         with self.store.exclusive():
             return self._run()
 
@@ -254,6 +262,7 @@ class OptimizationRun:
             prompt, items, self.plan.answer, self.plan.task, threads=self.config.num_threads,
             scope={"checkpoint": checkpoint, "phase": phase},
             on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)),
+            batch=self.batch_session,
         )
         results = [result for result, _ in answered]
         stats = summarize(results)
@@ -274,13 +283,14 @@ class OptimizationRun:
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
             text = self.summary["prompts"][version]["text"]
-            chunk = self.config.num_threads if early_stop else len(items)
+            batch = self.batch_session if version == 0 or self.config.batch_validation else None
+            chunk = self.config.num_threads if early_stop and batch is None else len(items)
             while len(done) < len(items) and decision is None:
-                batch = items[len(done):len(done) + chunk]
                 answered = answer_items(
-                    text, batch, self.plan.answer, self.plan.task, threads=self.config.num_threads,
-                    scope={"checkpoint": checkpoint, "phase": phase},
-                    on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)))
+                    text, items[len(done):len(done) + chunk], self.plan.answer, self.plan.task,
+                    threads=self.config.num_threads, scope={"checkpoint": checkpoint, "phase": phase},
+                    on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)),
+                    batch=batch)
                 done.extend(result for result, _ in answered)
                 decision = early_stop(done) if early_stop else None
             stats = summarize(done)
