@@ -9,9 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from promptbudget.optimize.cli import main
 
 from promptbudget.testing.fake_anthropic import FakeAnthropicServer
 from promptbudget.testing.fake_batches import BatchSettings
@@ -25,13 +28,30 @@ ARGS = ["--model", f"anthropic/{MODEL}", "--task", "GSM8K_DSPy", "--max_epochs",
 BATCHED_PHASES = {"initial test", "validation v0", "final test"}
 
 
-def optimize(server, workdir: Path, *extra: str, wait: bool = True):
-    env = {**os.environ, "ANTHROPIC_API_KEY": "test-key"}
-    command = [sys.executable, str(REPO / "balanced_prompt_optimization.py"), *ARGS, "--base_url", server.base_url,
-               "--output_dir", str(workdir / "out"), "--cache_dir", str(workdir / "cache"), *extra]
-    if not wait:
-        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def optimize(monkeypatch, capsys):
+    """Run the optimize command in this process (the kill test runs it as a subprocess)."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+
+    def run(server, workdir: Path, *extra: str) -> Result:
+        capsys.readouterr()
+        code = main(command_args(server, workdir, *extra))
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
+
+
+def command_args(server, workdir: Path, *extra: str) -> list[str]:
+    return [*ARGS, "--base_url", server.base_url, "--output_dir", str(workdir / "out"),
+            "--cache_dir", str(workdir / "cache"), *extra]
 
 
 def outputs(workdir: Path) -> tuple[dict, list[dict]]:
@@ -53,7 +73,7 @@ def server():
         yield fake
 
 
-def test_batch_halves_the_evaluation_bill_with_identical_results(server, tmp_path):
+def test_batch_halves_the_evaluation_bill_with_identical_results(optimize, server, tmp_path):
     assert optimize(server, tmp_path / "sync").returncode == 0
     done = optimize(server, tmp_path / "batch", "--batch")
     assert done.returncode == 0, done.stderr
@@ -76,11 +96,14 @@ def test_batch_halves_the_evaluation_bill_with_identical_results(server, tmp_pat
     assert tiers["batch"]["calls"] == 13 and math.isclose(tiers["batch"]["billed_usd"], billed(batch_calls, True))
 
 
-def test_sigkill_while_polling_then_resume_creates_one_batch(tmp_path):
+def test_sigkill_while_polling_then_resume_creates_one_batch(optimize, tmp_path):
     with FakeAnthropicServer(batches=BatchSettings(processing_delay_s=0.1)) as reference:
         assert optimize(reference, tmp_path / "ref", "--batch").returncode == 0
     with FakeAnthropicServer(batches=BatchSettings(processing_delay_s=6.0)) as server:
-        running = optimize(server, tmp_path / "killed", "--batch", wait=False)
+        env = {**os.environ, "ANTHROPIC_API_KEY": "test-key"}
+        running = subprocess.Popen([sys.executable, str(REPO / "balanced_prompt_optimization.py"),
+                                    *command_args(server, tmp_path / "killed", "--batch")],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         states = tmp_path / "killed" / "cache" / "batches"
         deadline = time.monotonic() + 120
         while not list(states.glob("*.json")) and time.monotonic() < deadline:
@@ -108,13 +131,13 @@ def test_sigkill_while_polling_then_resume_creates_one_batch(tmp_path):
     (["--batch", "--batch_validation", "--no_run_validation"], "nothing to send"),
     (["--batch", "--batch_poll_s", "0"], "--batch_poll_s must be"),
 ])
-def test_bad_batch_flags_exit_2_and_write_nothing(server, tmp_path, extra, message):
+def test_bad_batch_flags_exit_2_and_write_nothing(optimize, server, tmp_path, extra, message):
     result = optimize(server, tmp_path, *extra)
     assert result.returncode == 2 and message in result.stderr and result.stderr.count("error:") == 1
     assert not (tmp_path / "out").exists() and server.requests == [] and server.batches.created == []
 
 
-def test_a_server_without_the_batches_api_is_refused_before_any_spend(tmp_path):
+def test_a_server_without_the_batches_api_is_refused_before_any_spend(optimize, tmp_path):
     with FakeAnthropicServer(serve_batches_api=False) as server:
         result = optimize(server, tmp_path, "--batch")
         assert result.returncode == 2, result.stderr
@@ -127,21 +150,21 @@ def test_a_server_without_the_batches_api_is_refused_before_any_spend(tmp_path):
         assert {c["price_tier"] for c in calls} == {"standard"}
 
 
-def test_mock_engine_with_batch_exits_2(tmp_path):
-    env = {**os.environ}
-    result = subprocess.run([sys.executable, str(REPO / "balanced_prompt_optimization.py"), "--model", "mock",
-                             "--batch", "--output_dir", str(tmp_path / "out"), "--cache_dir", str(tmp_path / "c"),
-                             "--quiet"], env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 2 and "the mock engine" in result.stderr and "no Message Batches API" in result.stderr
+def test_mock_engine_with_batch_exits_2(tmp_path, capsys):
+    code = main(["--model", "mock", "--batch", "--output_dir", str(tmp_path / "out"), "--cache_dir",
+                 str(tmp_path / "c"), "--quiet"])
+    result = capsys.readouterr()
+    assert code == 2 and "the mock engine" in result.err and "no Message Batches API" in result.err
     assert not (tmp_path / "out").exists()
 
 
-def test_flag_prefixes_are_not_abbreviations(server, tmp_path):
-    result = optimize(server, tmp_path, "--batch_s", "2")
-    assert result.returncode == 2 and "unrecognized arguments: --batch_s" in result.stderr
+def test_flag_prefixes_are_not_abbreviations(server, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(command_args(server, tmp_path, "--batch_s", "2"))
+    assert exited.value.code == 2 and "unrecognized arguments: --batch_s" in capsys.readouterr().err
 
 
-def test_dry_run_shows_both_prices(server, tmp_path):
+def test_dry_run_shows_both_prices(optimize, server, tmp_path):
     result = optimize(server, tmp_path, "--dry_run", "--batch", "--batch_validation")
     assert result.returncode == 0, result.stderr
     assert "Ceiling with --batch" in result.stdout and "candidate validation" in result.stdout
