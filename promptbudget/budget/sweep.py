@@ -95,6 +95,9 @@ class SweepConfig:
     prices: str | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    batch: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     def runtime(self) -> RuntimeConfig:
         return RuntimeConfig.of(self)
@@ -125,6 +128,9 @@ class SweepConfig:
         if not (math.isfinite(self.margin) and 0 <= self.margin <= 1):
             raise UsageError(f"--margin must be between 0 and 1 (got {self.margin})")
         self.runtime().validate()
+        from ..batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache)
 
 
 # --------------------------------------------------------------------------- #
@@ -518,7 +524,7 @@ def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResu
 
 def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: PlannedSetting,
                    classifications: dict[str, Classification], records: list[dict[str, Any]],
-                   on_progress: Callable[[], None] | None) -> None:
+                   on_progress: Callable[[], None] | None, batch: Any = None) -> None:
     """Answer one split at one setting, appending a record per answered item (also when the cap stops it).
 
     Latency and cache status come from the ledger record of each item's call, found by its
@@ -538,7 +544,7 @@ def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: Plann
     items = plan.items[split]
     try:
         answer_items(plan.system_prompt, items, planned.engine, plan.task, threads=plan.config.num_threads,
-                     scope=scope, on_item=on_item)
+                     scope=scope, on_item=on_item, batch=batch)
     finally:
         calls = {r.scope.get("sample_id"): r for r in runtime.ledger.records()
                  if r.role == "answer" and r.scope.get("phase") == "budget_sweep"
@@ -549,7 +555,17 @@ def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: Plann
                                            classifications[item.id].complexity, plan.graded))
 
 
-def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Callable[[], None] | None = None) -> dict[str, Any]:
+def _prefetch_cells(plan: SweepPlan, session: Any) -> Any:
+    """--batch: every cell's answers in one set of Message Batches (see batches/cells.py)."""
+    from ..batches.cells import Cell, prefetch
+
+    return prefetch(session, [Cell(plan.system_prompt, plan.items[split], planned.engine, plan.task,
+                                   {"phase": "budget_sweep", "split": split, "setting": planned.setting.label})
+                              for split in plan.items for planned in plan.settings])
+
+
+def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Callable[[], None] | None = None,
+              batch: Any = None) -> dict[str, Any]:
     """Classify, answer at every setting, summarize, learn a policy and evaluate it. Returns the results.
 
     When the --max_cost cap stops the run, every call that finished is kept and the status is
@@ -562,9 +578,10 @@ def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Callable[[], No
     records: list[dict[str, Any]] = []
     try:
         classify_items(plan, plan.config.num_threads, classifications, on_progress)
+        batch = _prefetch_cells(plan, batch) if batch is not None else None
         for split in plan.items:
             for planned in plan.settings:
-                answer_setting(plan, runtime, split, planned, classifications, records, on_progress)
+                answer_setting(plan, runtime, split, planned, classifications, records, on_progress, batch)
     except BudgetExceeded as exc:
         status, error = "stopped", str(exc)
     except EngineError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..batches.options import BatchConfig, add_batch_arguments, build_session
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
 from ..engines.types import EFFORT_LEVELS
 from ..jsonio import write_json_atomic
@@ -21,7 +22,7 @@ from .sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLIT
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m promptbudget budget-sweep",
+        prog="python -m promptbudget budget-sweep", allow_abbrev=False,
         description="Answer the same items at several thinking budgets (or effort levels) and measure accuracy "
                     "(95%% CI), thinking tokens against the budget, truncation, latency and cost. Classifies each "
                     "item's complexity once, learns a per-class budget policy and evaluates it.")
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--num_threads", type=int, default=4)
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    add_batch_arguments(parser, what="every answer of every setting, all in one set of batches; the complexity "
+                                     "classifier stays synchronous")
     return parser
 
 
@@ -90,13 +93,15 @@ def run(config: SweepConfig) -> int:
         plan = make_plan(config, runtime)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        batch = build_session(BatchConfig.of(config), plan.answer_engine, prices_path=config.prices,
+                              quiet=config.quiet)
         bar = None
         if not config.quiet:
             from tqdm import tqdm
 
             bar = tqdm(total=plan.total_calls, desc="budget sweep", unit="call", file=sys.stderr)
         try:
-            results = run_sweep(plan, runtime, on_progress=bar.update if bar is not None else None)
+            results = run_sweep(plan, runtime, on_progress=bar.update if bar is not None else None, batch=batch)
         except KeyboardInterrupt:
             print(interrupted_message(plan), file=sys.stderr)
             return EXIT_INTERRUPTED
