@@ -53,3 +53,25 @@ class Prefetched:
 def prefetch(session: Any, cells: Sequence[Cell]) -> Prefetched:
     jobs = [job for cell in cells for job in cell_jobs(cell)]
     return Prefetched(jobs, session.complete_all(jobs))
+
+
+class PrefetchedEngine:
+    """An engine whose `complete` answers prefetched requests (matched with the caller's call scope)
+    and passes any other request to the real engine."""
+
+    def __init__(self, engine: Any, prefetched: Prefetched):
+        self._engine = engine
+        self._prefetched = prefetched
+
+    def complete(self, request: Any, *, role: str = "answer") -> Completion:
+        from ..ledger import current_scope
+
+        completion = self._prefetched._by_job.get(_key(Job(request, role, current_scope())))
+        return completion if completion is not None else self._engine.complete(request, role=role)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
+def prefetch_jobs(session: Any, jobs: Sequence[Job]) -> Prefetched:
+    return Prefetched(jobs, session.complete_all(jobs))
