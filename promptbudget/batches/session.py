@@ -105,29 +105,66 @@ class BatchSession:
 
     # --- batches -------------------------------------------------------------------------
     def _reattach(self, pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
+        """Collect saved batches holding pending requests; wait for those another live process collects."""
         for state in self.store.in_flight(self.identity):
-            if pending.keys() & state.requests.keys():
-                self._collect(state, pending, done, time.monotonic())
-            elif all(self.engine.cache.get(key) is not None for key in state.requests):
-                self.store.remove(state.batch_id)  # collected before a kill removed its file
+            overlap = pending.keys() & state.requests.keys()
+            if not overlap:
+                if all(self.engine.cache.get(key) is not None for key in state.requests):
+                    self.store.remove(state.batch_id)  # collected before a kill removed its file
+                continue
+            if state.owned_by_another_live_process():
+                self._wait_for_owner(state)
+                for key in overlap:
+                    hit = self.engine.cache.get(key)
+                    if hit is not None:
+                        done[key] = self._record_hit(pending.pop(key).job, key, hit)
+                if not self.store.exists(state.batch_id):
+                    continue
+            self._collect(self.store.adopt(state), pending, done, time.monotonic())
+
+    def _wait_for_owner(self, state: BatchState) -> None:
+        delays = self.poll.delays()
+        while self.store.exists(state.batch_id) and state.owned_by_another_live_process():
+            time.sleep(next(delays))
 
     def _submit_round(self, pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
+        """Submit every pending request (in chunks within the API limits), then collect each batch.
+
+        The worst case of all the chunks is reserved before the first is created, so a cap never
+        leaves some batches running unaccounted for."""
         entries = [{"custom_id": key, "params": self.engine._params(item.job.request)} for key, item in pending.items()]
-        for chunk in split(entries, self.limits):
-            chunk_keys = [entry["custom_id"] for entry in chunk]
-            worst = self._worst_case(pending[key].job.request for key in chunk_keys)
-            self.engine.ledger.reserve(worst)
+        chunks = split(entries, self.limits)
+        worsts = [self._worst_case(pending[entry["custom_id"]].job.request for entry in chunk) for chunk in chunks]
+        self.engine.ledger.reserve(sum(worsts))
+        created: list[tuple[BatchState, float]] = []
+        try:
+            with self.store.lock():
+                busy = any(pending.keys() & s.requests.keys() for s in self.store.in_flight(self.identity))
+                for chunk in [] if busy else chunks:  # busy: another process has just submitted some of them
+                    created.append(self._create(chunk, pending))
+        except BaseException:
+            self.engine.ledger.release(sum(worsts))
+            raise
+        if busy:
+            self.engine.ledger.release(sum(worsts))
+            self._reattach(pending, done)
+            return
+        for index, (state, started) in enumerate(created):
             try:
-                started = time.monotonic()
-                batch_id = self.api.create(chunk)
-                self.created.append(batch_id)
-                state = self.store.save(batch_id, self.identity, {
-                    key: {"role": pending[key].job.role, "request": pending[key].job.request.to_dict()}
-                    for key in chunk_keys})
+                self._collect(state, pending, done, started, reserved=worsts[index])
             except BaseException:
-                self.engine.ledger.release(worst)
+                self.engine.ledger.release(sum(worsts[index + 1:]))
                 raise
-            self._collect(state, pending, done, started, reserved=worst)
+
+    def _create(self, chunk: list[dict[str, Any]], pending: dict[str, _Pending]) -> tuple[BatchState, float]:
+        """Create one batch and save its state before anything polls it."""
+        keys = [entry["custom_id"] for entry in chunk]
+        started = time.monotonic()
+        batch_id = self.api.create(chunk)
+        self.created.append(batch_id)
+        state = self.store.save(batch_id, self.identity, {
+            key: {"role": pending[key].job.role, "request": pending[key].job.request.to_dict()} for key in keys})
+        return state, started
 
     def _collect(self, state: BatchState, pending: dict[str, _Pending], done: dict[str, Completion],
                  started: float, reserved: float | None = None) -> None:

@@ -141,3 +141,22 @@ def test_an_invalid_request_is_not_resubmitted_and_fails_with_the_api_message(ma
         session.complete_all([bad])
     assert len(session.created) == 1
     assert MODEL in engine.model_string
+
+
+def test_two_processes_asking_the_same_requests_share_one_batch(make_server, tmp_path):
+    import json as _json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server = make_server(processing_delay_s=1.5)
+    script = Path(__file__).with_name("share_worker.py")
+    command = [sys.executable, str(script), server.base_url, str(tmp_path / "c")]
+    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers), outputs
+    totals = [_json.loads(out) for out, _ in outputs]
+    assert len(server.batches.created) == 1 and len(server.batches.billed) == 10
+    assert sorted(t["engine_calls"] for t in totals) == [0, 10]
+    assert sorted(t["cached_calls"] for t in totals) == [0, 10]
+    assert math.isclose(sum(t["billed_usd"] for t in totals), server.batches.billed_usd(PRICES), rel_tol=1e-12)
