@@ -16,6 +16,7 @@ FIGURES = [
     ("bench.local_bench", "local_tokens_per_s_ratio"),
     ("bench.loop_bench", "loop_calls_ratio_vs_prototype"),
     ("bench.report_bench", "report_seconds_50x20"),
+    ("bench.batch_bench", "batch_figures"),
 ]
 
 FULL_SIZES = {

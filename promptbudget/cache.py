@@ -49,9 +49,10 @@ class RequestCache:
         except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, material: dict[str, Any], completion: Completion) -> None:
+    def put(self, key: str, material: dict[str, Any], completion: Completion, *, durable: bool = True) -> None:
+        """Store one entry; `durable=False` skips its fsync (a batch syncs its entries together)."""
         write_json_atomic(self._path(key), {"schema": CACHE_SCHEMA, "request": material,
-                                            "completion": completion.to_dict()})
+                                            "completion": completion.to_dict()}, durable=durable)
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:

@@ -12,6 +12,7 @@ saved batch on its next attempt and re-attaches to it instead of submitting agai
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -185,6 +186,7 @@ class BatchSession:
                     self._sync_only.add(line.custom_id)  # resubmitting cannot help; the sync call reports it
         finally:
             self.engine.ledger.release(worst)
+        os.sync()  # the batch's cache entries reach the disk before its state file lets go of them
         self.store.remove(state.batch_id)
 
     def _take(self, state: BatchState, key: str, message: Any, latency: float,
@@ -202,7 +204,7 @@ class BatchSession:
             done[key] = completion
         with call_scope(**item.job.scope):
             self._record(item.job.role, completion, key, state.batch_id)
-        self.engine.cache.put(key, item.material, completion)
+        self.engine.cache.put(key, item.material, completion, durable=False)
 
     # --- ledger --------------------------------------------------------------------------
     def _record_hit(self, job: Job, key: str, hit: Completion) -> Completion:
