@@ -98,3 +98,20 @@ def _unsupported(engine: Any) -> str | None:
         where = engine.base_url or "the API"
         return f"{where} has no Message Batches API (/v1/messages/batches answered 404)"
     return None
+
+
+def check_before_spawning(config: Any) -> None:
+    """For a command whose runs build their own sessions (sweep): refuse --batch once, up front."""
+    batch = BatchConfig.of(config)
+    if not batch.batch or batch.batch_fallback:
+        return
+    from ..runtime import Runtime
+
+    runtime = Runtime(config.runtime())
+    try:
+        problem = _unsupported(runtime.engine(config.model))
+    finally:
+        runtime.close()
+    if problem is not None:
+        raise UsageError(f"--batch: {problem}; drop --batch, or add --batch_fallback to make these calls "
+                         "synchronously at full price")
