@@ -67,3 +67,14 @@ def test_orphans_are_claimed_once_and_unclaimed_ones_are_restored():
     (left,) = resumed.unclaimed_orphans()
     resumed.restore(left)
     assert resumed.totals().billed_usd == pytest.approx(0.2)
+
+
+def test_batch_fields_default_for_records_saved_before_batches():
+    from promptbudget.ledger import CallRecord
+
+    old = {"seq": 0, "role": "answer", "engine": "e", "model": "m", "scope": {}, "usage": {"input_tokens": 1,
+           "output_tokens": 2}, "stop_reason": "end_turn", "latency_s": 0.1, "retries": 0, "cached": False,
+           "cost_usd": 0.5, "billed_usd": 0.5, "cache_key": "k", "timestamp": 1.0}
+    record = CallRecord.from_dict(old)
+    assert record.price_tier == "standard" and record.batch_id is None
+    assert CallRecord.from_dict(record.to_dict()) == record

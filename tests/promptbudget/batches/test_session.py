@@ -160,3 +160,17 @@ def test_two_processes_asking_the_same_requests_share_one_batch(make_server, tmp
     assert sorted(t["engine_calls"] for t in totals) == [0, 10]
     assert sorted(t["cached_calls"] for t in totals) == [0, 10]
     assert math.isclose(sum(t["billed_usd"] for t in totals), server.batches.billed_usd(PRICES), rel_tol=1e-12)
+
+
+def test_a_batch_paid_orphan_claimed_by_a_synchronous_call_keeps_its_batch_price(make_server, tmp_path):
+    server = make_server()
+    first = make_engine(server, tmp_path / "c")
+    make_session(first).complete_all(jobs(4))
+    paid = first.ledger.records()
+    resumed = make_engine(server, tmp_path / "c")
+    resumed.ledger.hold_orphans(paid)
+    for job in jobs(4):
+        resumed.complete(job.request)
+    again = resumed.ledger.records()
+    assert [(r.price_tier, r.batch_id, r.cost_usd, r.billed_usd) for r in again] == \
+        [(r.price_tier, r.batch_id, r.cost_usd, r.billed_usd) for r in paid]
