@@ -172,3 +172,28 @@ def test_dry_run_shows_both_prices(optimize, server, tmp_path):
     sync_usd, batch_usd = (float(cell.strip("$")) for cell in line.split()[-2:])
     assert math.isclose(batch_usd, sync_usd / 2, rel_tol=1e-3)
     assert server.batches.created == [] and server.requests == []
+
+
+def _improving(body: dict):
+    from promptbudget.testing.fake_anthropic import Reply
+
+    text = json.dumps(body["messages"])
+    if "IMPROVED_VARIABLE" in text:
+        return Reply(text="<IMPROVED_VARIABLE>Be brief. End with 'Answer: N'.</IMPROVED_VARIABLE>")
+    if "Be brief." in (body.get("system") or ""):
+        return Reply(text="Answer: 42")
+    return Reply(text="Let me think about this step by step before I answer it. Answer: 42")
+
+
+def test_batch_validation_sends_candidate_validation_through_batches(optimize, tmp_path):
+    with FakeAnthropicServer(responder=_improving, batches=BatchSettings()) as server:
+        done = optimize(server, tmp_path, "--batch", "--batch_validation", "--accuracy_weight", "0",
+                        "--efficiency_weight", "1")
+        assert done.returncode == 0, done.stderr
+    summary, calls = outputs(tmp_path)
+    candidate = [c for c in calls if c["scope"].get("phase", "").startswith("validation v") and
+                 c["scope"]["phase"] != "validation v0"]
+    assert candidate and {c["price_tier"] for c in candidate} == {"batch"}
+    assert len(candidate) == 5  # the whole validation subset: no early stop inside a batch
+    training = [c for c in calls if c["role"] in ("feedback", "optimizer")]
+    assert training and {c["price_tier"] for c in training} == {"standard"}
