@@ -12,10 +12,14 @@ Every scorer follows the same steps (see ``Scorer.extract``):
    with it ("Option (C): ...", "No, ...");
 5. compare the normalized answer with the normalized gold.
 
-A text that names two options as alternatives ("either (A) or (C)", "yes or no") gives no
-answer, so a hedge is never counted correct by luck.  A response with nothing that parses
-fails with ``"no_answer"``; one whose answer differs from the gold fails with
-``"wrong_answer"``.
+A text that names two options as alternatives ("either (A) or (C)", "yes or no") or
+together ("(A) and (B)") gives no answer, so a hedge is never counted correct by luck.
+Only an answer the response commits to counts (``tasks.commitment``): the last line must
+be finished and choose its answer, not mention it in passing ("If we look at (B), it
+says ...") or stop mid-trace ("36: ] ; stack: { <").  A response cut off by
+``max_tokens`` (``truncated=True``) counts only a marker or an up-front answer it finished
+stating before the cut.  A response with nothing that parses fails with ``"no_answer"``;
+one whose answer differs from the gold fails with ``"wrong_answer"``.
 
 Scorer names: number, choice, boolean, yes_no, valid_invalid, word_list, dyck, exact.
 """
@@ -29,6 +33,13 @@ from abc import ABC, abstractmethod
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Optional
 
+from .commitment import (
+    commits_to_letter,
+    finished_text,
+    is_trace_step,
+    is_unfinished,
+    states_boolean_result,
+)
 from .core import Score
 from .extraction import (
     explicit_answers,
@@ -59,22 +70,31 @@ class Scorer(ABC):
     greedy_boxes: ClassVar[bool] = False
     keeps_emphasis: ClassVar[bool] = False  # parse() sees **bold** marks inside the text
     answer_first: ClassVar[bool] = False  # an answer stated up front counts (step 4)
+    finished_lines_only: ClassVar[bool] = True  # an unfinished last line gives no answer
+    brackets_are_syntax: ClassVar[bool] = True  # an open bracket leaves a line unfinished
 
-    def score(self, response: str, gold: str) -> Score:
+    def score(self, response: str, gold: str, *, truncated: bool = False) -> Score:
+        """The verdict on ``response``; ``truncated`` when it stopped on ``max_tokens``."""
         gold_answer = self.normalize_gold(gold)
-        extracted = self.extract(response)
+        extracted = self.extract(response, truncated=truncated)
         if extracted is None:
             return Score(correct=False, extracted=None, failure="no_answer")
         correct = self.equivalent(extracted, gold_answer)
         return Score(correct=correct, extracted=extracted, failure=None if correct else "wrong_answer")
 
-    def has_answer(self, response: str) -> bool:
+    def has_answer(self, response: str, *, truncated: bool = False) -> bool:
         """Whether ``response`` holds a final answer that parses as this kind."""
-        return self.extract(response) is not None
+        return self.extract(response, truncated=truncated) is not None
 
-    def extract(self, response: str) -> Optional[str]:
-        """The normalized final answer of ``response``, or None when there is none."""
+    def extract(self, response: str, *, truncated: bool = False) -> Optional[str]:
+        """The normalized final answer of ``response``, or None when there is none.
+
+        A ``truncated`` response (stopped on ``max_tokens``) keeps only what it finished
+        saying, and its last line is not taken as an answer: it is where the cut fell.
+        """
         text = strip_thinking(response or "")
+        if truncated:
+            text = finished_text(text)
         markers = explicit_answers(
             text,
             multiline=self.multiline_answers,
@@ -85,6 +105,8 @@ class Scorer(ABC):
             answer = self.parse(candidate, explicit=True)
             if answer is not None:
                 return answer
+        if truncated:
+            return self.opening_answer(text) if self.answer_first else None
         fallback = self.fallback_text(text)
         answer = None if fallback is None else self.parse(fallback, explicit=False)
         if answer is None and self.answer_first:
@@ -95,11 +117,16 @@ class Scorer(ABC):
         """The text to parse when no explicit marker gives an answer: the last line.
 
         For choices and closed sets of words (``answer_first``), a last line that is a
-        question or announces the next step ("Let me check option (B)") gives none.
+        question or announces the next step ("Let me check option (B)") gives none; nor,
+        for most kinds, does one that stops mid-sentence ("... so it").
         """
         line = last_line(text, keep_emphasis=self.keeps_emphasis)
-        announces = line is not None and (line.rstrip().endswith("?") or _NEXT_STEP.match(line))
+        if line is None:
+            return None
+        announces = line.rstrip().endswith("?") or _NEXT_STEP.match(line)
         if self.answer_first and announces:
+            return None
+        if self.finished_lines_only and is_unfinished(line, brackets=self.brackets_are_syntax):
             return None
         return line
 
@@ -218,6 +245,7 @@ class NumberScorer(Scorer):
     kind = "numeric"
     value_description = "a numerical value"
     keeps_emphasis = True
+    finished_lines_only = False
 
     def parse(self, text: str, *, explicit: bool) -> Optional[str]:
         emphasized = _emphasized_number(text)
@@ -341,6 +369,12 @@ _LETTER_HEDGE = re.compile(  # "(A) or (C)", "option B or option D", "between A 
     rf"(?<![\w(\[]){_ALTERNATIVE_LETTER}\s*,?\s+(?:or|and/or)\s+{_ALTERNATIVE_LETTER}(?!\w)"
     rf"|\b[Bb]etween\s+{_ALTERNATIVE_LETTER}\s+and\s+{_ALTERNATIVE_LETTER}(?!\w)"
 )
+# Options named together: "(A) and (B)", "(A), (C) and (D)"; bare letters are left out, as
+# "B and I" is English more often than an answer.
+_NAMED_LETTER = r"(?:(?:[Oo]ption|[Cc]hoice)\s+[(\[]?([A-Z])[)\]]?|[(\[]([A-Z])[)\]])"
+_LETTERS_TOGETHER = re.compile(
+    rf"(?<![\w(\[]){_NAMED_LETTER}(?:(?:\s*,\s*{_NAMED_LETTER})+\s*,?)?\s+(?:and|&)\s+{_NAMED_LETTER}(?!\w)"
+)
 
 
 class ChoiceScorer(Scorer):
@@ -348,7 +382,9 @@ class ChoiceScorer(Scorer):
 
     The gold is a letter such as "(B)".  A gold that is not a letter (three BBH items
     whose options were garbled upstream, e.g. "Monsters, Inc") is compared as text.
-    "Either (A) or (C)" names no answer.
+    "Either (A) or (C)" and "(A) and (B)" name no answer.  On the fallback last line only a
+    letter the line commits to counts ("the sarcastic option is (A)", not "If we look at
+    (B), it says ...").
     """
 
     name = "choice"
@@ -378,12 +414,7 @@ class ChoiceScorer(Scorer):
                 or _LETTER_IS_CORRECT.search(text)
             )
         else:
-            match = (
-                _last_match(_PARENTHESIZED_LETTER, text)
-                or _last_match(_OPTION_LETTER, text)
-                or _LINE_OF_ONE_LETTER.match(text)
-                or _last_match(_LETTER_IS_CORRECT, text)
-            )
+            match = _committed_letter(text)
         if match is None or _inside(match.start(1), _letter_hedges(text)):
             return None
         return match.group(1).upper()
@@ -418,11 +449,24 @@ class ChoiceScorer(Scorer):
         return match.group(1).upper() if match else None
 
 
+def _committed_letter(line: str) -> Optional[re.Match[str]]:
+    """The last letter that the fallback ``line`` commits to (``tasks.commitment``)."""
+    for pattern in (_PARENTHESIZED_LETTER, _OPTION_LETTER):
+        for match in reversed(list(pattern.finditer(line))):
+            if commits_to_letter(line, match.start(), match.end()):
+                return match
+    whole_line = _LINE_OF_ONE_LETTER.match(line)
+    if whole_line and commits_to_letter(line, whole_line.start(1), whole_line.end(1)):
+        return whole_line
+    return _last_match(_LETTER_IS_CORRECT, line)
+
+
 def _letter_hedges(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` that offer two different letters as alternatives."""
+    """The spans of ``text`` that offer two different letters as alternatives or together."""
     return [
         match.span()
-        for match in _LETTER_HEDGE.finditer(text)
+        for pattern in (_LETTER_HEDGE, _LETTERS_TOGETHER)
+        for match in pattern.finditer(text)
         if len({letter.upper() for letter in match.groups() if letter}) > 1
     ]
 
@@ -460,6 +504,8 @@ class KeywordScorer(Scorer):
                 chosen = matches[-1] if (self.fallback_takes_last and not explicit) else matches[0]
                 if _inside(chosen.start(), self._hedges(part)):
                     return None
+                if not explicit and not self._concludes(part, chosen):
+                    return None
                 return self._canonical(chosen.group(0))
         return None
 
@@ -486,6 +532,10 @@ class KeywordScorer(Scorer):
         """Whether ``match`` states an answer rather than using the word in passing."""
         return True
 
+    def _concludes(self, line: str, match: re.Match[str]) -> bool:
+        """Whether the keyword ``match`` on the fallback last ``line`` is its conclusion."""
+        return True
+
     def _hedges(self, text: str) -> list[tuple[int, int]]:
         """The spans of ``text`` that offer two different answers as alternatives."""
         words = "|".join(p.pattern for p in (self.pattern, self.secondary) if p is not None)
@@ -507,6 +557,8 @@ class BooleanScorer(KeywordScorer):
 
     No up-front answer: the first line of a step-by-step evaluation holds intermediate
     values.  "or" is an operator of the expressions, so only "True or False?" is a hedge.
+    A fallback last line counts only when it ends on its result ("Z = A and B = False.",
+    "The result is **False**"), not on a sub-step ("Let's evaluate B: ...").
     """
 
     name = "boolean"
@@ -522,6 +574,9 @@ class BooleanScorer(KeywordScorer):
         # question "True or False?" is a hedge.
         pattern = re.compile(r"\b(?:true\s+or\s+false|false\s+or\s+true)\s*\?", re.IGNORECASE)
         return [match.span() for match in pattern.finditer(text)]
+
+    def _concludes(self, line: str, match: re.Match[str]) -> bool:
+        return states_boolean_result(line, match.start(), match.end())
 
     def _relevant_part(self, text: str, explicit: bool) -> str:
         if explicit and "=" in text:
@@ -639,7 +694,7 @@ class WordListScorer(Scorer):
             trailing_words.insert(0, item)
         if len(trailing_words) > 1:
             return "\n".join(trailing_words)
-        return block[-1] if block else None
+        return block[-1] if block and not is_unfinished(block[-1]) else None
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -664,13 +719,18 @@ class DyckScorer(Scorer):
 
     The answer's bracket tokens must equal the gold's exactly (whitespace, commas and
     quotes ignored).  Like BBH's own evaluation, an answer that repeats the input before
-    the completion is wrong.
+    the completion is wrong.  A step of a stack trace ("36: ] ; stack: { <") is no answer.
     """
 
     name = "dyck"
     kind = "Dyck closing sequence"
     value_description = "the closing brackets that complete the sequence, separated by spaces"
     greedy_boxes = True
+    brackets_are_syntax = False
+
+    def fallback_text(self, text: str) -> Optional[str]:
+        line = super().fallback_text(text)
+        return None if line is None or is_trace_step(line) else line
 
     def parse(self, text: str, *, explicit: bool) -> Optional[str]:
         runs = list(_BRACKET_RUN.finditer(text))
@@ -691,6 +751,7 @@ class ExactScorer(Scorer):
     name = "exact"
     kind = "exact string"
     value_description = "the final answer"
+    finished_lines_only = False  # any string may be an answer
 
     def parse(self, text: str, *, explicit: bool) -> Optional[str]:
         normalized = " ".join(unwrap_latex(text).split()).strip(_SURROUNDING)
