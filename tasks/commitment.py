@@ -10,8 +10,8 @@ an answer:
   (``is_unfinished``);
 - a letter mentioned in passing ("If we look at (B), it says ...", "the juxtaposition in
   (A) suggests ...") is not a choice (``commits_to_letter``);
-- a step of a trace ("36: ] ; stack: { <", "Let's evaluate B: B = ...") is not a result
-  (``is_trace_step``, ``states_boolean_result``).
+- a step of a trace ("36: ] ; stack: { <", "Let's evaluate B: B = ...", '"caruso" < (18)')
+  is not a result (``is_trace_step``, ``states_boolean_result``, ``ranks_letters``).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ _LINE_LABEL = re.compile(r"^[\s*_#>\-•]*(?:(?:correct|final|best)\s+)?(?:optio
 _SHORT_OPTION_LINE_WORDS = 10
 
 _TRACE_STEP = re.compile(r"^\s*\d+\s*[:.)]|\bstack\b", re.IGNORECASE)
+_RANK = re.compile(r"\(\d+\)")  # a word sorting step ranks letters: '"caruso" < (18)'
+
 _BOOLEAN_RESULT_CUE = re.compile(
     r"(?:^|[=→:]|->|\b(?:is|to|be|was|gives?|yields?|equals?|get|results?\s+in))[\s`'\"]*$", re.IGNORECASE
 )
@@ -105,6 +107,11 @@ def commits_to_letter(line: str, start: int, end: int) -> bool:
 def is_trace_step(line: str) -> bool:
     """Whether ``line`` is a numbered step or a stack state of a worked trace."""
     return bool(_TRACE_STEP.search(line))
+
+
+def ranks_letters(line: str) -> bool:
+    """Whether ``line`` is a step of sorting words by their letters' ranks ("(18)")."""
+    return bool(_RANK.search(line))
 
 
 def states_boolean_result(line: str, start: int, end: int) -> bool:

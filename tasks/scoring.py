@@ -38,6 +38,7 @@ from .commitment import (
     finished_text,
     is_trace_step,
     is_unfinished,
+    ranks_letters,
     states_boolean_result,
 )
 from .core import Score
@@ -392,10 +393,10 @@ class ChoiceScorer(Scorer):
     value_description = "the letter of the correct option in parentheses, such as (A)"
     answer_first = True
 
-    def score(self, response: str, gold: str) -> Score:
+    def score(self, response: str, gold: str, *, truncated: bool = False) -> Score:
         if _GOLD_LETTER.match(str(gold).strip()) is None:
-            return EXACT.score(response, gold)
-        return super().score(response, gold)
+            return EXACT.score(response, gold, truncated=truncated)
+        return super().score(response, gold, truncated=truncated)
 
     def normalize_gold(self, gold: str) -> str:
         letter = _GOLD_LETTER.match(str(gold).strip())
@@ -661,7 +662,8 @@ class WordListScorer(Scorer):
     """Ordered word lists (BBH word_sorting): gold "apple banana cherry".
 
     Words may be separated by spaces, commas or newlines, be numbered or bulleted,
-    quoted, or in any case; a leading "The sorted list is:" is ignored.
+    quoted, or in any case; a leading "The sorted list is:" is ignored.  A last line that
+    is unfinished or a step of sorting by letter ranks ('"caruso" < (18)') is no answer.
     """
 
     name = "word_list"
@@ -694,7 +696,9 @@ class WordListScorer(Scorer):
             trailing_words.insert(0, item)
         if len(trailing_words) > 1:
             return "\n".join(trailing_words)
-        return block[-1] if block and not is_unfinished(block[-1]) else None
+        if not block or is_unfinished(block[-1]) or ranks_letters(block[-1]):
+            return None
+        return block[-1]
 
 
 def _blocks(text: str) -> list[list[str]]:
