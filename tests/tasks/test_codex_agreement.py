@@ -1,8 +1,8 @@
 """A held-back style check: our BBH verdicts against the benchmark's own on the same outputs.
 
-data/codex_bbh_samples.jsonl holds 90 code-davinci-002 outputs published with BIG-Bench
-Hard (suzgunmirac/BIG-Bench-Hard, code-davinci-002-outputs/, MIT licensed): 51 few-shot
-chain-of-thought and 39 direct answers over 10 tasks, read from pages of those files at the
+data/codex_bbh_samples.jsonl holds 110 code-davinci-002 outputs published with BIG-Bench
+Hard (suzgunmirac/BIG-Bench-Hard, code-davinci-002-outputs/, MIT licensed): 71 few-shot
+chain-of-thought and 39 direct answers over 13 tasks (15 task-modes), read from pages of those files at the
 offsets recorded per line.  Long traces are trimmed in the middle ("..." lines); first lines,
 last lines and every answer are the model's own.  Several chain-of-thought outputs stop
 before a final answer: the published traces were cut off by the generation length.
@@ -47,9 +47,9 @@ def our_score(sample: dict):
 
 
 def test_the_sample_covers_both_modes_and_the_lenient_classes():
-    assert len(SAMPLES) == 90
+    assert len(SAMPLES) == 110
     assert {s["mode"] for s in SAMPLES} == {"cot", "direct"}
-    assert len({s["task"] for s in SAMPLES}) == 10
+    assert len({s["task"] for s in SAMPLES}) == 13
     assert sum(not commits(s) for s in SAMPLES) == 8  # 6 cut-off traces, "(A) or (B)", "(A) and (B)"
 
 
@@ -71,4 +71,4 @@ def test_accuracy_per_task_mode_equals_the_benchmarks():
         key = (sample["task"], sample["mode"])
         ours[key] += our_score(sample).correct
         theirs[key] += benchmark_answer(sample) == sample["target"]
-    assert ours == theirs and len(ours) == 12
+    assert ours == theirs and len(ours) == 15

@@ -2,7 +2,7 @@
 held-back check found, and responses cut off by ``max_tokens``.
 
 The responses are code-davinci-002's published BBH chain-of-thought outputs
-(suzgunmirac/BIG-Bench-Hard, code-davinci-002-outputs/, also in
+(suzgunmirac/BIG-Bench-Hard, code-davinci-002-outputs/; most are in
 data/codex_bbh_samples.jsonl), cut where a test says so to give the shape a response has
 when it stops before its final answer.  Where the benchmark's gold would not expose the
 false credit, the gold is the answer the old scorer extracted: a response that commits to
