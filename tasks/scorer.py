@@ -32,7 +32,13 @@ from typing import ClassVar, Optional
 
 from .commitment import finished_text, is_unfinished
 from .core import Score
-from .extraction import explicit_answers, first_line, last_line, strip_markup, strip_thinking
+from .extraction import (
+    explicit_answers,
+    first_line,
+    last_line,
+    strip_markup,
+    strip_thinking,
+)
 
 
 class InvalidGoldError(ValueError):

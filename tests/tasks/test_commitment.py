@@ -14,7 +14,12 @@ from __future__ import annotations
 import pytest
 
 from tasks import get_scorer
-from tasks.commitment import commits_to_letter, finished_text, is_trace_step, is_unfinished
+from tasks.commitment import (
+    commits_to_letter,
+    finished_text,
+    is_trace_step,
+    is_unfinished,
+)
 
 choice, boolean, dyck = get_scorer("choice"), get_scorer("boolean"), get_scorer("dyck")
 words, number, valid = get_scorer("word_list"), get_scorer("number"), get_scorer("valid_invalid")
