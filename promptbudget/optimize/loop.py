@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
@@ -160,6 +161,9 @@ class OptimizationRun:
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
+        except Exception as exc:  # a crash is a failed run, whatever raised it
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            self.store.append_event({"event": "Crashed", "traceback": traceback.format_exc()})
         finally:
             for orphan in self.runtime.ledger.unclaimed_orphans():
                 self.runtime.ledger.restore(orphan)

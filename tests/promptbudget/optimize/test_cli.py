@@ -64,3 +64,15 @@ def test_an_existing_run_needs_resume(tmp_path):
     assert optimize(*args, cwd=tmp_path).returncode == 0
     again = optimize(*args, cwd=tmp_path)
     assert again.returncode == 2 and "--resume" in again.stderr
+
+
+def test_an_unexpected_exception_exits_1_and_the_run_says_failed(tmp_path, monkeypatch, capsys):
+    from promptbudget.optimize.cli import main
+
+    from .test_loop import crash_optimizer_calls
+
+    crash_optimizer_calls(monkeypatch)
+    code = main(["--model", "mock", *SMALL, "--efficiency_weight", "1", "--accuracy_weight", "0",
+                 "--output_dir", str(tmp_path / "out"), "--cache_dir", str(tmp_path / "cache")])
+    assert code == 1
+    assert "failed (RuntimeError: the disk is on fire)" in capsys.readouterr().out

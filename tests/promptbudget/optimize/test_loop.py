@@ -231,3 +231,31 @@ def test_ctrl_c_saves_the_run_and_says_how_to_resume(tmp_path):
     summary = only_summary(tmp_path / "results")
     assert summary["status"] == "interrupted" and summary["checkpoint"] >= 2
     assert optimize(*args, "--resume", cwd=tmp_path).returncode == 0
+
+
+def crash_optimizer_calls(monkeypatch, message="the disk is on fire"):
+    """Make every optimizer (TGD) call raise an exception no part of the loop expects."""
+    from promptbudget.engines import mock
+
+    answer = mock.MockEngine._complete
+
+    def complete(self, request):
+        if mock.OPTIMIZER_MARKER in (request.system or "") + request.prompt:
+            raise RuntimeError(message)
+        return answer(self, request)
+
+    monkeypatch.setattr(mock.MockEngine, "_complete", complete)
+
+
+def test_an_unexpected_exception_is_a_failed_run_with_its_error(tmp_path, monkeypatch):
+    crash_optimizer_calls(monkeypatch)
+    summary = run(tmp_path, "mock", accuracy_weight=0, efficiency_weight=1, max_epochs=1)
+    assert summary["status"] == "failed"
+    assert summary["error"] == "RuntimeError: the disk is on fire"
+    saved = only_summary(tmp_path / "results")
+    assert (saved["status"], saved["error"]) == ("failed", "RuntimeError: the disk is on fire")
+    events = [json.loads(line) for line in next((tmp_path / "results").glob("*/events.jsonl")).read_text().splitlines()]
+    crashed = [e for e in events if e["event"] == "Crashed"]
+    assert len(crashed) == 1 and "RuntimeError: the disk is on fire" in crashed[0]["traceback"]
+    calls = next((tmp_path / "results").glob("*/calls.jsonl")).read_text().splitlines()
+    assert saved["ledger"]["total"]["calls"] == len(calls) > 0  # the paid calls before the crash are kept
