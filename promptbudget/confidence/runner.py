@@ -8,7 +8,6 @@ probability that it is correct. Everything is planned and validated before any c
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from tasks.extraction import strip_thinking
 
 from .. import __version__
+from ..cli_support import check_output_path
 from ..engines import Engine, Request
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..ledger import call_scope
@@ -114,22 +114,6 @@ def ratio_label(ratio: float) -> str:
     """The ratio as short as it reads ("0.5", "1"), but never the same for two different ratios."""
     short = f"{ratio:g}"
     return short if float(short) == ratio else repr(float(ratio))
-
-
-def check_output_path(path: Path, flag: str, *, directory: bool = False) -> None:
-    """Refuse, before any call, a path that could not be written when the run ends."""
-    kind = "folder" if directory else "file"
-    if not directory and (not path.name or path.name in (".", "..")):
-        raise UsageError(f"{flag} {path} names no file; give a file path")
-    if path.exists() and path.is_dir() != directory:
-        raise UsageError(f"{flag} {path} is a {'file' if directory else 'directory'}; give a {kind} path")
-    parent = path if directory and path.exists() else path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if parent.exists() and not parent.is_dir():
-        raise UsageError(f"{flag} {path}: {parent} is a file, not a directory")
-    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {parent}")
 
 
 def slug(text: str) -> str:

@@ -8,8 +8,10 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
+from ..cli_support import check_output_path
 from ..engines.types import EFFORT_LEVELS
 from ..errors import UsageError
 from ..prompt_file import read_prompt_file
@@ -113,6 +115,7 @@ class OptimizeConfig:
             raise UsageError("--accuracy_tolerance must be between 0 and 1")
         if self.token_tolerance < 0:
             raise UsageError("--token_tolerance must not be negative")
+        check_output_path(Path(self.output_dir), "--output_dir", directory=True)
         self.runtime().validate()
 
     def starting_prompt(self, task_instruction: str) -> str:

@@ -161,7 +161,7 @@ class OptimizationRun:
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
-        except Exception as exc:  # a crash is a failed run, whatever raised it
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed run, whatever raised it
             status, error = "failed", f"{type(exc).__name__}: {exc}"
             self.store.append_event({"event": "Crashed", "traceback": traceback.format_exc()})
         finally:

@@ -180,6 +180,7 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
 
     base = OptimizeConfig.from_args(argparse.Namespace(**{
         **vars(args), "accuracy_weight": 0.5, "efficiency_weight": 0.5, "seed": 0}))
+    base.validate()  # before the cache path is made absolute, so messages name the paths as given
     if not base.no_cache:
         # Every run process must use the same cache folder, whatever its environment says.
         base = replace(base, cache_dir=str(base.runtime().cache_path().absolute()))
