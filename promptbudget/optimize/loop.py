@@ -97,12 +97,13 @@ class OptimizationRun:
 
     # --- planning (no calls, no writes) ------------------------------------------------
     def _make_plan(self) -> Plan:
+        task = load_task_or_usage_error(self.config.task)
+        self.config, warnings = self.config.fitted_to(self.config.task, len(task.val), len(task.test))
         config = self.config
-        task = load_task_or_usage_error(config.task)
         starting_prompt = config.starting_prompt(task.instruction)
         answer_engine = self.runtime.engine(config.model)
         thinking = resolve_thinking(config, answer_engine.capabilities())
-        max_tokens = config.max_tokens or answer_engine.default_max_tokens(thinking)
+        max_tokens = answer_engine.default_max_tokens(thinking) if config.max_tokens is None else config.max_tokens
         answer = answer_engine.for_role("answer", max_tokens=max_tokens, thinking=thinking)
         helper_engine = self.runtime.engine(config.optimizer_model or config.model)
         feedback = helper_engine.for_role("feedback", max_tokens=config.optimizer_max_tokens)
@@ -115,7 +116,7 @@ class OptimizationRun:
             raise UsageError(f"task {config.task} has no test items")
         val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
         test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
-        warnings = config.sample_warnings()
+        warnings += config.sample_warnings()
         if getattr(answer_engine, "is_tiny_default", False):
             from ..engines.local import SMALL_MODEL_WARNING
 

@@ -200,7 +200,7 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
                 runs.append(RunSpec(
                     label=weights_label(accuracy, efficiency), accuracy_weight=accuracy,
                     efficiency_weight=efficiency, seed=seed, config=config, run_id=run.plan.run_id,
-                    identity=config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
+                    identity=run.config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
                     planned_calls=planned_calls(run) if with_calls else []))
                 warnings += [w for w in run.plan.warnings if w not in warnings]
     finally:

@@ -259,3 +259,18 @@ def test_an_unexpected_exception_is_a_failed_run_with_its_error(tmp_path, monkey
     assert len(crashed) == 1 and "RuntimeError: the disk is on fire" in crashed[0]["traceback"]
     calls = next((tmp_path / "results").glob("*/calls.jsonl")).read_text().splitlines()
     assert saved["ledger"]["total"]["calls"] == len(calls) > 0  # the paid calls before the crash are kept
+
+
+def test_samples_above_the_split_size_are_recorded_as_the_size_used_with_a_warning(tmp_path):
+    data = tmp_path / "small.jsonl"
+    rows = [{"question": f"What is {i} + 1?", "answer": str(i + 1), "split": split}
+            for split, count in (("train", 4), ("val", 5), ("test", 7)) for i in range(count)]
+    data.write_text("\n".join(json.dumps(r) for r in rows))
+    summary = run(tmp_path, "mock", task=f"jsonl:{data}", max_epochs=1, eval_samples=50, test_samples=60)
+    assert summary["status"] == "completed", summary["error"]
+    assert (summary["config"]["eval_samples"], summary["config"]["test_samples"]) == (5, 7)
+    assert (summary["identity"]["eval_samples"], summary["identity"]["test_samples"]) == (5, 7)
+    assert summary["initial"]["test"]["summary"]["n"] == 7 and len(summary["task"]["val_ids"]) == 5
+    assert any("--test_samples 60 is more than the 7 test items" in w and "uses all 7" in w
+               for w in summary["warnings"]), summary["warnings"]
+    assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary["warnings"])
