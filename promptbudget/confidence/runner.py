@@ -194,8 +194,17 @@ def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> Plan:
     return Plan(task, items, engine, style, system_prompt, cells, plan_warnings(config, engine, style, cells, items))
 
 
+def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
+    """A warning per value given more than once (each distinct value makes one set of cells)."""
+    counts: dict[float, int] = {}
+    for value in values:
+        counts[float(value)] = counts.get(float(value), 0) + 1
+    return [f"{flag} {ratio_label(value)} is given {count} times; it runs once"
+            for value, count in counts.items() if count > 1]
+
+
 def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[Cell], items: list[Any]) -> list[str]:
-    warnings = []
+    warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
     if getattr(engine, "is_tiny_default", False):
         from ..engines.local import SMALL_MODEL_WARNING
 
