@@ -40,6 +40,9 @@ from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
 from .store import RunStore
 
+VALIDATION_CHUNK = 8
+"""Validation items answered between early-stop checks (at most this many threads share them)."""
+
 
 def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
     """Turn the thinking flags into one thinking mode the model supports."""
@@ -268,10 +271,11 @@ class OptimizationRun:
     def _validation_of(self, version: int, checkpoint: int,
                        early_stop: Callable[[list[ItemResult]], Decision | None] | None = None,
                        ) -> tuple[list[ItemResult], Decision | None]:
-        """Evaluate a version on the fixed validation subset, in chunks of --num_threads items.
+        """Evaluate a version on the fixed validation subset, in chunks of VALIDATION_CHUNK items.
 
         `early_stop` sees the results so far after each chunk; when it returns a decision (a
-        rejection that no remaining item could overturn) the evaluation stops there."""
+        rejection that no remaining item could overturn) the evaluation stops there. The chunk
+        size is fixed, not --num_threads, so the items evaluated do not depend on the threads."""
         items = self.plan.val_items
         done = self._val_cache.setdefault(version, [])
         decision = early_stop(done) if early_stop and done else None
@@ -279,7 +283,7 @@ class OptimizationRun:
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
             text = self.summary["prompts"][version]["text"]
-            chunk = self.config.num_threads if early_stop else len(items)
+            chunk = VALIDATION_CHUNK if early_stop else len(items)
             while len(done) < len(items) and decision is None:
                 batch = items[len(done):len(done) + chunk]
                 answered = answer_items(

@@ -274,3 +274,25 @@ def test_samples_above_the_split_size_are_recorded_as_the_size_used_with_a_warni
     assert any("--test_samples 60 is more than the 7 test items" in w and "uses all 7" in w
                for w in summary["warnings"]), summary["warnings"]
     assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary["warnings"])
+
+
+def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_path):
+    # A shorter prompt that loses accuracy: the minibatch gate passes it (tokens fall) and validation
+    # rejects it early, after a number of items that must not depend on --num_threads.
+    model = write_script(tmp_path / "s.json", accuracy=0.8, optimizer_edits=[{"append": CONCISE}],
+                         prompt_rules=[{"contains": "concise", "token_scale": 0.5, "accuracy_delta": -0.6}])
+    summaries = {}
+    for threads in (1, 8):
+        summaries[threads] = run(tmp_path, model, accuracy_weight=0, efficiency_weight=1, max_epochs=2,
+                                 eval_samples=24, num_threads=threads, output_dir=str(tmp_path / f"t{threads}"),
+                                 cache_dir=str(tmp_path / f"cache{threads}"))
+    one, eight = summaries[1], summaries[8]
+    step = one["steps"][0]
+    assert "stopped after" in step["decision"]["reason"], step["decision"]  # the early stop did happen
+    assert step["candidate_validation"]["evaluated"] < 24
+    for key in ("run_id", "status", "prompts", "current_version", "validation", "initial", "steps", "final",
+                "pareto", "checkpoint"):
+        assert one[key] == eight[key], key
+    assert one["ledger"]["total"] == eight["ledger"]["total"]
+    calls = next((tmp_path / "t8").glob("*/calls.jsonl")).read_text().splitlines()
+    assert one["ledger"]["total"]["calls"] == len(calls)
