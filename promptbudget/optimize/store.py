@@ -39,6 +39,7 @@ class RunWriteError(PromptBudgetError):
 class RunStore:
     def __init__(self, run_dir: str | os.PathLike):
         self.dir = Path(run_dir)
+        self.write_failure: RunWriteError | None = None
 
     @property
     def summary_path(self) -> Path:
@@ -92,7 +93,13 @@ class RunStore:
                 os.fsync(handle.fileno())
 
     def append_event(self, event: dict[str, Any]) -> None:
-        self._append(EVENTS, {"time": time.time(), **event})
+        """Log an event. Once a write has failed (and stopped the run), log lines that cannot be
+        written are dropped: the summary says how the run ended."""
+        try:
+            self._append(EVENTS, {"time": time.time(), **event})
+        except RunWriteError:
+            if self.write_failure is None:
+                raise
 
     def append_call(self, record: CallRecord) -> None:
         self._append(CALLS, record.to_dict())
@@ -101,9 +108,11 @@ class RunStore:
         try:
             append_jsonl(self.dir / name, data)
         except OSError as exc:
-            raise RunWriteError(
+            failure = RunWriteError(
                 f"could not write {self.dir / name} ({exc.strerror or exc}); free disk space or make the folder "
-                "writable, then continue with --resume: every paid call so far is kept") from exc
+                "writable, then continue with --resume: every paid call so far is kept")
+            self.write_failure = self.write_failure or failure
+            raise failure from exc
 
     # --- the journal of paid calls (a ledger's CallJournal) ----------------------------
     def begin(self, intent: dict[str, Any]) -> None:

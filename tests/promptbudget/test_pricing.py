@@ -66,3 +66,49 @@ def test_a_cap_needs_every_paid_model_priced_and_the_message_names_prices():
     assert "--sweep_max_cost needs a price for anthropic/claude-new-9" in str(error.value)
     assert "--prices FILE" in str(error.value)
     json.loads(str(error.value).split("(JSON: ")[1].rsplit(", USD per", 1)[0].replace("USD", "1"))
+
+
+UNPRICED = "claude-mystery-1"
+
+
+def _commands(server, tmp_path):
+    common = ["--task", "GSM8K_DSPy", "--model", f"anthropic/{UNPRICED}", "--base_url", server.base_url,
+              "--max_epochs", "1", "--steps_per_epoch", "1", "--batch_size", "2", "--eval_samples", "2",
+              "--test_samples", "2", "--no_thinking_enabled", "--max_tokens", "64", "--quiet",
+              "--output_dir", str(tmp_path / "results"), "--cache_dir", str(tmp_path / "cache")]
+    return common
+
+
+@pytest.fixture()
+def unpriced_server(monkeypatch):
+    from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    with FakeAnthropicServer(models={UNPRICED: {}}) as server:
+        yield server
+
+
+@pytest.mark.parametrize("cap", [["--max_cost", "1"], ["--sweep_max_cost", "1"]])
+def test_an_unpriced_paid_model_under_a_cap_exits_2_naming_prices_before_any_call_or_write(
+        tmp_path, capsys, unpriced_server, cap):
+    from promptbudget.optimize.cli import main as optimize_main
+    from promptbudget.sweep.cli import main as sweep_main
+
+    args = _commands(unpriced_server, tmp_path) + cap
+    if cap[0] == "--sweep_max_cost":
+        code = sweep_main(args + ["--configs", "0.5,0.5", "--repeats", "1"])
+    else:
+        code = optimize_main(args)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("error:") == 1
+    assert f"{cap[0]} needs a price for anthropic/{UNPRICED}" in err and "--prices FILE" in err
+    assert unpriced_server.requests == [] and not (tmp_path / "results").exists()
+
+
+def test_an_unpriced_paid_model_without_a_cap_runs_and_says_its_cost_is_unknown(tmp_path, capsys, unpriced_server):
+    from promptbudget.optimize.cli import main as optimize_main
+
+    code = optimize_main(_commands(unpriced_server, tmp_path))
+    out = capsys.readouterr().out
+    assert code == 0 and unpriced_server.requests
+    assert "cost unknown for" in out and "spent $0.0000" not in out
