@@ -130,9 +130,17 @@ class Unaccounted:
 
     calls: int = 0
     worst_case_usd: float = 0.0
+    unpriced_calls: int = 0
+    """Of `calls`, those to a model with no price: their worst case is unknown, not in the sum."""
+
+    @classmethod
+    def of(cls, intents: list[dict[str, Any]]) -> "Unaccounted":
+        return cls(len(intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
+                   sum(1 for intent in intents if "price" in intent and intent["price"] is None))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"calls": self.calls, "worst_case_usd": round(self.worst_case_usd, 10)}
+        return {"calls": self.calls, "worst_case_usd": round(self.worst_case_usd, 10),
+                "unpriced_calls": self.unpriced_calls}
 
 
 class Ledger:
@@ -345,8 +353,10 @@ def spend_text(ledger_summary: dict[str, Any]) -> str:
         text = unknown if unpriced == total.get("calls") else f"{text} on priced calls; {unknown}"
     unaccounted = ledger_summary.get("unaccounted") or {}
     if unaccounted.get("calls"):
-        text += (f"; up to ${unaccounted['worst_case_usd']:.4f} unaccounted: {unaccounted['calls']} calls were in "
-                 "flight when an earlier attempt was killed, and the server may have billed them")
+        unknown = unaccounted.get("unpriced_calls") or 0
+        text += (f"; up to ${unaccounted['worst_case_usd']:.4f}{' plus an unknown amount' if unknown else ''} "
+                 f"unaccounted: {unaccounted['calls']} calls were in flight when an earlier attempt was stopped, "
+                 "and the server may have billed them")
     return text
 
 

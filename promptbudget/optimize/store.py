@@ -135,8 +135,7 @@ class RunStore:
 
     def unaccounted(self) -> Unaccounted:
         """Calls in flight when the last attempt ended, at their worst case (before a resume settles them)."""
-        intents = self.open_intents()
-        return Unaccounted(len(intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents))
+        return Unaccounted.of(self.open_intents())
 
     def attach(self, ledger: Ledger, cache: RequestCache | None) -> Unaccounted:
         """Settle the calls an earlier attempt left in flight, then keep this ledger's calls and
@@ -151,7 +150,7 @@ class RunStore:
         if recovered:
             self.save_orphans(self.load_orphans() + recovered)
             ledger.hold_orphans(recovered)
-        unaccounted = Unaccounted(len(lost), sum(intent.get("worst_case_usd") or 0.0 for intent in lost))
+        unaccounted = Unaccounted.of(lost)
         ledger.hold_unaccounted(unaccounted)
         ledger.subscribe(self.append_call)
         ledger.keep_journal(self)

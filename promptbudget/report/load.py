@@ -363,7 +363,9 @@ def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> dict[str, Any]
     ledger.hold_unaccounted(RunStore(run_dir).unaccounted())  # calls a kill caught in flight, at worst case
     if ledger.unaccounted.calls:
         warnings.append(f"{name}: {ledger.unaccounted.calls} calls were in flight when the run last stopped; "
-                        f"up to ${ledger.unaccounted.worst_case_usd:.4f} unaccounted (the server may have billed them)")
+                        f"up to ${ledger.unaccounted.worst_case_usd:.4f}"
+                        f"{' plus an unknown amount' if ledger.unaccounted.unpriced_calls else ''} unaccounted "
+                        "(the server may have billed them)")
     return ledger.summary()
 
 

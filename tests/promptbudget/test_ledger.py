@@ -97,7 +97,7 @@ def test_calls_a_kill_left_unaccounted_count_against_the_cap_and_in_the_summary(
     with pytest.raises(BudgetExceeded, match=r"up to \$0.7000 a kill left unaccounted"):
         ledger.reserve(0.4)
     ledger.reserve(0.3)
-    assert ledger.summary()["unaccounted"] == {"calls": 2, "worst_case_usd": 0.7}
+    assert ledger.summary()["unaccounted"] == {"calls": 2, "worst_case_usd": 0.7, "unpriced_calls": 0}
     assert "up to $0.7000 unaccounted: 2 calls were in flight" in spend_text(ledger.summary())
 
 
@@ -175,3 +175,12 @@ def test_orphans_are_claimed_once_and_unclaimed_ones_are_restored():
     (left,) = resumed.unclaimed_orphans()
     resumed.restore(left)
     assert resumed.totals().billed_usd == pytest.approx(0.2)
+
+
+def test_an_unpriced_call_left_in_flight_is_an_unknown_amount_not_zero():
+    unaccounted = Unaccounted.of([{"call_id": "a", "worst_case_usd": 0.0, "price": None},
+                                  {"call_id": "b", "worst_case_usd": 0.5, "price": {"input": 1, "output": 5}}])
+    assert (unaccounted.calls, unaccounted.worst_case_usd, unaccounted.unpriced_calls) == (2, 0.5, 1)
+    ledger = Ledger()
+    ledger.hold_unaccounted(unaccounted)
+    assert "up to $0.5000 plus an unknown amount unaccounted: 2 calls" in spend_text(ledger.summary())
