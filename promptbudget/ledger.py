@@ -68,7 +68,7 @@ class CallRecord:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CallRecord":
+    def from_dict(cls, data: dict[str, Any]) -> CallRecord:
         data = dict(data)
         data["usage"] = Usage.from_dict(data["usage"])
         return cls(**data)
@@ -134,7 +134,7 @@ class Unaccounted:
     """Of `calls`, those to a model with no price: their worst case is unknown, not in the sum."""
 
     @classmethod
-    def of(cls, intents: list[dict[str, Any]]) -> "Unaccounted":
+    def of(cls, intents: list[dict[str, Any]]) -> Unaccounted:
         return cls(len(intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
                    sum(1 for intent in intents if "price" in intent and intent["price"] is None))
 

@@ -53,7 +53,7 @@ class PriceTable:
             return self.prices.get(engine_name, FREE)
         return self.prices.get(model) or self.prices.get(f"{engine_name}/{model}")
 
-    def merged(self, override: "PriceTable") -> "PriceTable":
+    def merged(self, override: PriceTable) -> PriceTable:
         return PriceTable({**self.prices, **override.prices}, override.read_on or self.read_on,
                           f"{self.source}; overridden by {override.source}")
 
