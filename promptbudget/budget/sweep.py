@@ -252,7 +252,7 @@ def load_items_source(config: SweepConfig) -> tuple[Any, bool]:
     if config.prompts is not None:
         prompts = load_prompts(config.prompts, config.scorer)
         return prompts, prompts.graded
-    from ..optimize.loop import load_task_or_usage_error
+    from ..task_loader import load_task_or_usage_error
 
     return load_task_or_usage_error(config.task), True
 

@@ -185,7 +185,7 @@ def fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
 
 
 def load_task(name: str) -> Any:
-    from ..optimize.loop import load_task_or_usage_error
+    from ..task_loader import load_task_or_usage_error
 
     return load_task_or_usage_error(name)
 

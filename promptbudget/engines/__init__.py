@@ -17,15 +17,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .types import ROLES, Completion, Request, Thinking, Usage
-
-
-def __getattr__(name: str) -> Any:
-    # The engine base classes import TextGrad (slow); value types stay importable without it.
-    if name in ("Engine", "RoleEngine"):
-        from . import base
-
-        return getattr(base, name)
-    raise AttributeError(name)
+from .base import Engine, RoleEngine
 
 _REGISTRY: dict[str, str] = {
     "mock": "promptbudget.engines.mock:MockEngine",
