@@ -119,7 +119,9 @@ def check_lifecycle(model_string: str, model_id: str, lifecycle: Lifecycle,
     if lifecycle.state == "retired":
         raise UsageError(f"{model_string} is retired (end of life {when}, per {lifecycle.source}): the API no "
                          f"longer serves it; {hint}")
-    return f"{model_string} is deprecated and reaches end of life on {when} (per {lifecycle.source}); {hint}"
+    passed = lifecycle.end_of_life is not None and lifecycle.end_of_life <= date.today()
+    return (f"{model_string} is deprecated and {'reached' if passed else 'reaches'} end of life on {when} "
+            f"(per {lifecycle.source}); {hint}")
 
 
 _BEDROCK_PREFIX = re.compile(r"^(?:[a-z]{2,6}\.)?anthropic\.")
