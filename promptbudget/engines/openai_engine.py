@@ -117,14 +117,14 @@ class OpenAIEngine(Engine):
 
     def _discover_control(self) -> str:
         """llama-server's /props shows the chat template; a template reading enable_thinking is Qwen3-style."""
-        import httpx
+        import httpx2
 
         root = self.base_url.rsplit("/v1", 1)[0] if self.base_url else ""
         try:
-            http = self._http_client or httpx
+            http = self._http_client or httpx2
             response = http.get(f"{root}/props", timeout=10.0)
             template = str(response.json().get("chat_template") or "") if response.status_code == 200 else ""
-        except (httpx.HTTPError, ValueError, AttributeError):
+        except (httpx2.HTTPError, ValueError, AttributeError):
             template = ""
         return "enable_thinking" if "enable_thinking" in template else "none"
 
