@@ -174,3 +174,14 @@ def test_bad_platform_input_exits_2_with_one_message_and_writes_nothing(model, m
     err = capsys.readouterr().err
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not out.exists() and not (tmp_path / "cache").exists()
+
+
+def test_input_tokens_are_counted_by_vertex_and_estimated_on_bedrock(aws, gcp, server):
+    vertex = engine(f"vertex/{VERTEX_HAIKU}", server)
+    request = vertex.for_role("answer", max_tokens=100).request("How many tokens is this?", "Be brief.")
+    billed = vertex.complete(request).usage.input_tokens
+    assert vertex.count_input_tokens(request) == billed
+    bedrock = engine(f"bedrock/{BEDROCK_SONNET}", server)
+    before = len(server.platform_calls)
+    assert bedrock.count_input_tokens(request) == bedrock.estimate_input_tokens(request)
+    assert len(server.platform_calls) == before  # the SDK refuses count_tokens on Bedrock without a request
