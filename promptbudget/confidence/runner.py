@@ -33,7 +33,7 @@ from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
 
 SCHEMA = "promptbudget.confidence_split/1"
-DEFAULT_MODEL = "claude-sonnet-4-5-20250929"
+from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SPLITS = ("train", "val", "test")
 MIN_MEANINGFUL_SAMPLES = 30
@@ -169,7 +169,7 @@ def fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
 
 
 def load_task(name: str) -> Any:
-    from ..optimize.loop import load_task_or_usage_error
+    from ..task_loader import load_task_or_usage_error
 
     return load_task_or_usage_error(name)
 

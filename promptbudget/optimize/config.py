@@ -17,7 +17,7 @@ from ..errors import UsageError
 from ..prompt_file import read_prompt_file
 from ..runtime import RuntimeConfig, add_runtime_arguments
 
-DEFAULT_MODEL = "claude-sonnet-4-5-20250929"
+from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 MIN_MEANINGFUL_SAMPLES = 30
 
 

@@ -28,6 +28,7 @@ from ..engines.capabilities import Capabilities
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..ledger import call_scope
 from ..runtime import Runtime
+from ..task_loader import load_task_or_usage_error
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from ..textgrad_env import point_textgrad_log, textgrad as tg
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
@@ -40,6 +41,7 @@ from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
 from ..cache import CacheWriteError
 from .store import RunStore, RunWriteError
+from .textgrad_adapter import as_textgrad_engine
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
@@ -56,17 +58,6 @@ def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
     if config.thinking_budget is not None:
         return Thinking.budget(config.thinking_budget)
     return caps.default_thinking()
-
-
-def load_task_or_usage_error(name: str) -> Any:
-    from tasks import load_task
-
-    try:
-        return load_task(name)
-    except FileNotFoundError as exc:
-        raise UsageError(f"task file not found: {exc.filename or exc}") from None
-    except ValueError as exc:  # unknown task names and malformed task files
-        raise UsageError(str(exc)) from None
 
 
 @dataclass
@@ -352,10 +343,10 @@ class OptimizationRun:
                     losses.append(efficiency_loss(prompt, question, completion, result.correct, median))
             total = tg.sum(losses) if len(losses) > 1 else losses[0]
             with call_scope(checkpoint=checkpoint, phase="feedback"):
-                total.backward(plan.feedback)
+                total.backward(as_textgrad_engine(plan.feedback))
             record["losses"] = [loss.value for loss in losses]
             record["feedback"] = gradient_texts(prompt)
-            optimizer = tg.TGD(parameters=[prompt], engine=plan.optimizer,
+            optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
                                constraints=format_constraints(plan.starting_prompt))
             with call_scope(checkpoint=checkpoint, phase="optimizer"):
                 try:
