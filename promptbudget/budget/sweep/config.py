@@ -96,4 +96,6 @@ class SweepConfig:
         if self.case_study and (self.budgets is not None or self.efforts is not None or self.learn_split):
             raise UsageError("--case_study chooses its own settings (half, recommended and double) on one split; "
                              "drop --budgets, --efforts and --learn_split")
+        if self.policy is not None and not self.case_study:
+            raise UsageError("--policy gives the case study its recommended setting; add --case_study")
         self.runtime().validate()
