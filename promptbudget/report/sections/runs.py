@@ -85,6 +85,7 @@ def run_row(run: Run, min_samples: int) -> dict[str, Any]:
         "p_value": (comparison.get("mcnemar") or {}).get("p_value"),
         "initial_tokens": (initial or {}).get("mean_output_tokens"),
         "final_tokens": (final or {}).get("mean_output_tokens"),
+        "token_reduction": comparison.get("token_reduction"),
         "token_change_pct": (-comparison["token_reduction_pct"]
                              if comparison.get("token_reduction_pct") is not None else None),
         "diff_low": boot.get("low"), "diff_high": boot.get("high"),
