@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from ..cli_support import EXIT_OK, run_command
@@ -16,7 +17,7 @@ from ..runtime import Runtime, RuntimeConfig, add_runtime_arguments
 from .allocator import DEFAULT_ANSWER_TOKENS, BudgetAllocator, Decision, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES, ComplexityClassifier, default_classifier_model, given_classification
 from .history import History, append_entries, learn_from_history, read_history
-from .sweep import DEFAULT_MODEL
+from .sweep import DEFAULT_MODEL, check_output_file
 from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
 
@@ -80,6 +81,8 @@ def check_use_flags(args: argparse.Namespace, prompt: str | None) -> None:
         raise UsageError("--answer records its outcome: give --history FILE (e.g. results/budget_history.jsonl)")
     if args.gold is not None and not args.answer:
         raise UsageError("--gold grades the answer of --answer; add --answer")
+    if args.answer and args.history is not None:
+        check_output_file(Path(args.history), "--history")  # the outcome of a paid call must have somewhere to go
     if args.correct is not None and args.verdict is None:
         raise UsageError("--correct goes with --verdict OUTCOME_ID")
 

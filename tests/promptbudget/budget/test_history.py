@@ -103,3 +103,14 @@ def test_answer_needs_a_history_and_gold_needs_answer(tmp_path, capsys):
     code, _, err = allocate(capsys, "--verdict", "abc", "--correct", "maybe", "--history",
                             str(tmp_path / "h.jsonl"), "--model", "mock")
     assert code == 2 and "yes or no" in err and not (tmp_path / "h.jsonl").exists()
+
+
+def test_a_history_path_that_cannot_be_written_is_refused_before_the_paid_call(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = allocate(capsys, "--prompt", "x", "--complexity", "medium", "--model", "mock", "--answer",
+                            "--history", str(blocker / "history.jsonl"))
+    assert code == 2 and "is a file, not a directory" in err
+    code, _, err = allocate(capsys, "--prompt", "x", "--complexity", "medium", "--model", "mock", "--answer",
+                            "--history", str(tmp_path))
+    assert code == 2 and "directory" in err

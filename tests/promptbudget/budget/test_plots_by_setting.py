@@ -65,3 +65,18 @@ def test_allocation_strategy_per_scenario_for_the_default_and_the_learned_policy
     policy = results["policy"]["classes"]
     assert learned_normal[2:] == [("off" if policy[c]["tier"] == 0 else str(policy[c]["tier"]))
                                   for c in ("simple", "medium", "complex", "very_complex")]
+
+
+def test_the_html_section_charts_each_view_from_the_rows(results):
+    from promptbudget.budget.report_section import context
+    from promptbudget.report.sections.plugin import CHART_ADAPTERS, normalize
+
+    part = normalize(context(results), CHART_ADAPTERS["budget"])
+    by_title = {c["title"]: c for c in part["charts"]}
+    for title in ("Response time per setting (p50)", "Token usage per setting", "Cost per setting",
+                  "Accuracy per dollar per setting"):
+        assert title in by_title
+    per_dollar = by_title["Accuracy per dollar per setting"]
+    assert per_dollar["series"][0]["values"] == pytest.approx([r["accuracy_per_dollar"]
+                                                               for r in results["summary"]["test"]])
+    assert "rewards waste" in per_dollar["caption"]
