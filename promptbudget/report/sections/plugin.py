@@ -82,6 +82,8 @@ def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         caption = title + (" (replaces the notebook's tokens per second, which rewards waste)"
                            if key == "accuracy_per_dollar" else "")
+        if all(float(r[key]) == 0 for r in measured):
+            caption += f": every measured value is 0 {unit}".rstrip()
         out.append({**charts.bar_chart(title, label, [str(r["setting"]) for r in measured],
                                        [{"name": label, "color": charts.color(len(out)),
                                          "values": [float(r[key]) for r in measured]}], unit=unit),

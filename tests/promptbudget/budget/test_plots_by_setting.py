@@ -80,3 +80,12 @@ def test_the_html_section_charts_each_view_from_the_rows(results):
     assert per_dollar["series"][0]["values"] == pytest.approx([r["accuracy_per_dollar"]
                                                                for r in results["summary"]["test"]])
     assert "rewards waste" in per_dollar["caption"]
+
+
+def test_an_all_zero_html_chart_says_so(results):
+    from promptbudget.budget.report_section import context
+    from promptbudget.report.sections.plugin import CHART_ADAPTERS, normalize
+
+    part = normalize(context(results), CHART_ADAPTERS["budget"])
+    latency = next(c for c in part["charts"] if c["title"] == "Response time per setting (p50)")
+    assert latency["caption"].endswith("every measured value is 0 s")  # the mock engine takes no time
