@@ -64,6 +64,9 @@ class SweepConfig:
     no_cache: bool = False
     case_study: bool = False
     policy: str | None = None
+    batch: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     def runtime(self) -> RuntimeConfig:
         return RuntimeConfig.of(self)
@@ -99,3 +102,6 @@ class SweepConfig:
         if self.policy is not None and not self.case_study:
             raise UsageError("--policy gives the case study its recommended setting; add --case_study")
         self.runtime().validate()
+        from ...batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache)
