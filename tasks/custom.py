@@ -83,7 +83,7 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer, text_ke
     except json.JSONDecodeError as error:
         raise fail(f"invalid JSON ({error.msg})") from None
     except _NonFiniteNumber as error:
-        raise fail(f"{error} is not a JSON number and no answer can equal it; write a finite number or a "
+        raise fail(f"invalid JSON: {error} is not a JSON number and no answer can equal it; write a finite number or a "
                    "string") from None
     if not isinstance(record, dict):
         raise fail("expected a JSON object")
