@@ -5,7 +5,7 @@ looked up in the request cache under the same key a synchronous call uses; the m
 in batches (split at the API limits, each one's worst case reserved against --max_cost before
 it is created, its id and request ids saved before polling). Results are streamed: each paid
 result is recorded in the ledger at the batch rate, with its role, usage and batch id, before
-it is cached. Requests that come back errored, canceled or expired are resubmitted up to
+it is cached (a result a killed run already recorded is not recorded again). Requests that come back errored, canceled or expired are resubmitted up to
 `rounds` times, then made synchronously. A run killed while a batch is in flight finds the
 saved batch on its next attempt and re-attaches to it instead of submitting again.
 """
@@ -55,6 +55,7 @@ class BatchSession:
         self.on_poll = on_poll
         self.api = api or BatchAPI(engine)
         self._sync_only: set[str] = set()
+        self._recorded_by_batch: dict[str, set[str]] = {}
         self.created: list[str] = []
         """Batches this session created (re-attached ones are not in it)."""
 
@@ -203,8 +204,30 @@ class BatchSession:
         else:
             done[key] = completion
         with call_scope(**item.job.scope):
-            self._record(item.job.role, completion, key, state.batch_id)
+            self._record_once(item.job.role, completion, key, state.batch_id)
         self.engine.cache.put(key, item.material, completion, durable=False)
+
+    def _record_once(self, role: str, completion: Completion, key: str, batch_id: str) -> None:
+        """Record a batch result unless a run killed between its record and its cache write
+        already did: that record is either still in the ledger or set aside as an orphan."""
+        if key in self._recorded(batch_id):
+            return
+        orphan = self.engine.ledger.claim_orphan(key)
+        if orphan is not None and orphan.batch_id == batch_id:
+            self.engine.ledger.record(role=role, engine=self.engine.engine_name, model=self.engine.model,
+                                      completion=completion, cost_usd=orphan.cost_usd, cache_key=key,
+                                      paid_at=orphan.timestamp, price_tier=orphan.price_tier, batch_id=batch_id)
+            return
+        if orphan is not None:  # someone else's paid attempt: it stays set aside for them
+            self.engine.ledger.hold_orphans([orphan])
+        self._record(role, completion, key, batch_id)
+
+    def _recorded(self, batch_id: str) -> set[str]:
+        """Keys the ledger already held for this batch when its results started coming in."""
+        if batch_id not in self._recorded_by_batch:
+            self._recorded_by_batch[batch_id] = {r.cache_key for r in self.engine.ledger.records()
+                                                 if r.batch_id == batch_id and r.cache_key is not None}
+        return self._recorded_by_batch[batch_id]
 
     # --- ledger --------------------------------------------------------------------------
     def _record_hit(self, job: Job, key: str, hit: Completion) -> Completion:

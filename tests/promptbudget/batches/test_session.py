@@ -176,3 +176,42 @@ def test_a_batch_paid_orphan_claimed_by_a_synchronous_call_keeps_its_batch_price
         return sorted((r.cache_key, r.price_tier, r.batch_id, r.cost_usd, r.billed_usd) for r in records)
 
     assert facts(again) == facts(paid) and {r.price_tier for r in again} == {"batch"}
+
+
+class _KilledAfter:
+    """A cache whose Nth write never happens: the process dies between a record and its cache write."""
+
+    def __init__(self, cache, n: int):
+        self.cache, self.n, self.writes = cache, n, 0
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+    def put(self, *args, **kwargs):
+        self.writes += 1
+        if self.writes == self.n:
+            raise KeyboardInterrupt
+        return self.cache.put(*args, **kwargs)
+
+
+@pytest.mark.parametrize("restored_as", ["records", "orphans"])
+def test_a_kill_between_record_and_cache_write_is_not_counted_twice(make_server, tmp_path, restored_as):
+    server = make_server(processing_delay_s=0.05)
+    first = make_engine(server, tmp_path / "c")
+    first.cache = _KilledAfter(first.cache, 4)
+    with pytest.raises(KeyboardInterrupt):
+        make_session(first).complete_all(jobs(10))
+    survived = first.ledger.records()
+    assert len(survived) == 4  # the 4th result was recorded, its cache write was lost
+    ledger = Ledger(records=survived) if restored_as == "records" else Ledger()
+    if restored_as == "orphans":
+        ledger.hold_orphans(survived)
+    resumed = make_engine(server, tmp_path / "c", ledger=ledger)
+    session = make_session(resumed)
+    results = session.complete_all(jobs(10))
+    assert session.created == [] and len(server.batches.created) == 1
+    assert [c.text for c in results] == [f"Answer: {len(job.request.prompt)}" for job in jobs(10)]
+    paid = _paid(resumed.ledger)
+    assert len(paid) == 10 and len({r.cache_key for r in paid}) == 10
+    assert resumed.ledger.unclaimed_orphans() == []  # the run's end would count one left here again
+    assert math.isclose(resumed.ledger.totals().billed_usd, server.batches.billed_usd(PRICES), rel_tol=1e-12)
