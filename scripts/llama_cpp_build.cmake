@@ -4,6 +4,8 @@
 # and the C++ that only llama-server needs (its HTTP layer, llama.cpp's `common` helpers, the
 # multimodal library it links) is compiled at -O1: that is most of the compile time, and none
 # of it is in the token loop. ggml and libllama keep the release -O3, so tokens/s is unchanged.
+# llama-server links the shared library llama-server-impl, which llama.cpp installs only with
+# all its tools (LLAMA_TOOLS_INSTALL): it is installed here on its own.
 include_guard(GLOBAL)
 
 set(PROMPTBUDGET_SERVER_ONLY_TARGETS
@@ -15,6 +17,7 @@ function(promptbudget_lower_server_optimisation)
             set_property(TARGET ${target} APPEND PROPERTY COMPILE_OPTIONS -O1)
         endif()
     endforeach()
+    install(TARGETS llama-server-impl LIBRARY)
 endfunction()
 
 cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL promptbudget_lower_server_optimisation)
