@@ -16,6 +16,7 @@ FIGURES = [
     ("bench.local_bench", "local_tokens_per_s_ratio"),
     ("bench.loop_bench", "loop_calls_ratio_vs_prototype"),
     ("bench.report_bench", "report_seconds_50x20"),
+    ("bench.max_cost_bench", "max_cost_fill_ratio_c8"),
 ]
 
 FULL_SIZES = {
@@ -30,6 +31,7 @@ GOALS = {
     "local_tokens_per_s_ratio": (">=", 0.95),
     "loop_calls_ratio_vs_prototype": ("<=", 0.5),
     "report_seconds_50x20": ("<=", 3.0),
+    "max_cost_fill_ratio_c8": (">=", 0.9),
 }
 
 

@@ -15,7 +15,7 @@ from abc import abstractmethod
 from typing import Any, ClassVar
 
 from ..textgrad_env import EngineLM
-from ..cache import RequestCache, cache_key
+from ..cache import CacheWriteError, RequestCache, cache_key
 from ..errors import UsageError
 from ..ledger import Ledger
 from ..pricing import Price, PriceTable, load_prices
@@ -81,43 +81,55 @@ class Engine(EngineLM):
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
         if self.cache is None:
-            return self._paid_call(request, role, None)
+            return self._paid_call(request, role, None, None)
         material = {**self.cache_identity(), "request": request.to_dict()}
         key = cache_key(material)
         with self.cache.lock(key):
             hit = self.cache.get(key)
             if hit is None:
-                completion = self._paid_call(request, role, key)
-                self.cache.put(key, material, completion)
-                return completion
-            completion, paid_at = hit.as_cached(), None
+                return self._paid_call(request, role, key, material)
+            completion, paid_at, call_id = hit.as_cached(), None, None
             orphan = self.ledger.claim_orphan(key)
             if orphan is not None:
                 completion = replace(hit, cached=False, retries=orphan.retries, latency_s=orphan.latency_s)
-                paid_at = orphan.timestamp
-        self._record(role, completion, key, paid_at)
+                paid_at, call_id = orphan.timestamp, orphan.call_id
+        self._record(role, completion, key, paid_at, call_id)
         return completion
 
-    def _paid_call(self, request: Request, role: str, key: str | None) -> Completion:
-        """Call the model within a --max_cost reservation.
+    def _paid_call(self, request: Request, role: str, key: str | None, material: dict[str, Any] | None) -> Completion:
+        """Call the model within a --max_cost reservation, its intent on disk first.
 
-        The call is recorded before its reservation is released, so other threads never see its
-        money as neither reserved nor spent; and before it is cached, so a kill between the two
-        may repeat a call but never leaves a paid call uncounted."""
-        worst = self.worst_case_cost(request) or 0.0
-        self.ledger.reserve(worst)
+        The reply is cached, then recorded, then the reservation released: other threads never
+        see its money as neither reserved nor spent, and a kill after the cache write leaves an
+        intent that a resume turns back into the exact record. A kill during the call leaves an
+        intent whose worst case is reported as unaccounted."""
+        price, worst = self.price(), self.worst_case_cost(request) or 0.0
+        free = price is not None and worst == 0.0  # nothing to account for: no intent, no fsync
+        intent = None if free else {"role": role, "engine": self.engine_name, "model": self.model,
+                                    "cache_key": key, "price": price.to_dict() if price else None}
+        call_id = self.ledger.begin_call(worst, intent)
+        failed, cache_failure = True, None
         try:
             completion = self._complete(request)
-            self._record(role, completion, key)
-            return completion
+            failed = False
+            if key is not None and self.cache is not None and material is not None:
+                try:
+                    self.cache.put(key, material, completion, call_id=call_id)
+                except CacheWriteError as exc:  # the call is recorded all the same, then the run hears of it
+                    cache_failure = exc
+            self._record(role, completion, key, call_id=call_id)
         finally:
-            self.ledger.release(worst)
+            self.ledger.end_call(call_id, worst, failed=failed)
+        if cache_failure is not None:
+            raise cache_failure
+        return completion
 
-    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None) -> None:
+    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None,
+                call_id: str | None = None) -> None:
         price = self.price()
         cost = price.cost(completion.usage) if price is not None else None
         self.ledger.record(role=role, engine=self.engine_name, model=self.model, completion=completion,
-                           cost_usd=cost, cache_key=key, paid_at=paid_at)
+                           cost_usd=cost, cache_key=key, paid_at=paid_at, call_id=call_id)
 
     def for_role(self, role: str, *, max_tokens: int | None = None,
                  thinking: Thinking | None = None) -> "RoleEngine":

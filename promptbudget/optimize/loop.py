@@ -37,7 +37,8 @@ from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, Ev
                      RunFinished, RunStarted, StepFinished, StepStarted)
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
-from .store import RunStore
+from ..cache import CacheWriteError
+from .store import RunStore, RunWriteError
 
 
 def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
@@ -143,7 +144,7 @@ class OptimizationRun:
         resumed = self._open()
         plan = self.plan
         point_textgrad_log(plan.run_dir / "textgrad.jsonl")
-        self.runtime.ledger.subscribe(self.store.append_call)
+        self.store.attach(self.runtime.ledger, self.runtime.cache)
         self.events(RunStarted(plan.run_id, str(plan.run_dir), resumed, plan.total_steps, plan.warnings))
         status, error = "completed", None
         try:
@@ -155,19 +156,17 @@ class OptimizationRun:
                 self._final_evaluation()
         except BudgetExceeded as exc:
             status, error = "stopped", f"cost cap reached: {exc}"
-        except EngineError as exc:
+        except (EngineError, RunWriteError, CacheWriteError) as exc:
             status, error = "failed", str(exc)
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
         finally:
-            for orphan in self.runtime.ledger.unclaimed_orphans():
-                self.runtime.ledger.restore(orphan)
-            self.store.clear_orphans()
+            self.store.settle_orphans(self.runtime.ledger)
             self.summary["status"] = status if status != "completed" or self._is_complete() else "stopped"
             self.summary["error"] = error
             self.summary["ledger"] = self.runtime.ledger.summary()
-            self.store.save(self.summary)
+            self.store.save_final(self.summary)
             self._emit(RunFinished(self.summary["status"], error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
         return self.summary

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
+from ..pricing import require_prices
 from ..runtime import Runtime
 
 LOGS_DIR = "sweep_logs"
@@ -196,6 +197,8 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
             for seed in range(args.repeats):
                 config = replace(base, accuracy_weight=accuracy, efficiency_weight=efficiency, seed=seed)
                 run = OptimizationRun(config, runtime=runtime)  # validates, plans; neither calls nor writes
+                if args.sweep_max_cost is not None:
+                    require_prices([run.plan.answer.engine, run.plan.optimizer.engine], "--sweep_max_cost")
                 runs.append(RunSpec(
                     label=weights_label(accuracy, efficiency), accuracy_weight=accuracy,
                     efficiency_weight=efficiency, seed=seed, config=config, run_id=run.plan.run_id,

@@ -195,7 +195,7 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
     common = dict(prices=str(prices), max_tokens=2000, thinking_enabled=False)
     straight = run(tmp_path / "straight", "mock", **common)
 
-    stopped = run(tmp_path / "twice", "mock", max_cost=0.03, **common)
+    stopped = run(tmp_path / "twice", "mock", max_cost=0.032, **common)  # stops one call into step 1
     assert stopped["status"] == "stopped"
     # The resume opens the run (setting aside the unfinished step's paid calls) and dies at once.
     opened = OptimizationRun(OptimizeConfig(
