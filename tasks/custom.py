@@ -71,9 +71,12 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer) -> tupl
         return TaskFileError(f"{path}, line {line_number}: {problem}")
 
     try:
-        record: Any = json.loads(line)
+        record: Any = json.loads(line, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise fail(f"invalid JSON ({error.msg})") from None
+    except _NonFiniteNumber as error:
+        raise fail(f"{error} is not a JSON number and no answer can equal it; write a finite number or a "
+                   "string") from None
     if not isinstance(record, dict):
         raise fail("expected a JSON object")
     question = record.get("question")
@@ -93,6 +96,15 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer) -> tupl
     if split is not None and split not in SPLITS:
         raise fail(f"'split' must be one of {', '.join(SPLITS)}, not {split!r}")
     return split, Item(id=str(item_id), question=question, answer=answer)
+
+
+class _NonFiniteNumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    """json.loads accepts NaN, Infinity and -Infinity, which JSON does not."""
+    raise _NonFiniteNumber(name)
 
 
 def _answer_text(answer: Any) -> str | None:

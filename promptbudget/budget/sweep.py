@@ -47,7 +47,7 @@ from .classifier import COMPLEXITY_CLASSES, Classification, ComplexityClassifier
 from .evaluation import evaluate_allocator
 
 SWEEP_SCHEMA = "promptbudget.budget_sweep/1"
-DEFAULT_MODEL = "claude-sonnet-4-5-20250929"
+from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 DEFAULT_SWEEP_BUDGETS = (0, 1024, 2048, 4096, 8192, 16384)
 DEFAULT_SAMPLES = 30
 ADAPTIVE_ALLOWANCE = 16384
@@ -252,7 +252,7 @@ def load_items_source(config: SweepConfig) -> tuple[Any, bool]:
     if config.prompts is not None:
         prompts = load_prompts(config.prompts, config.scorer)
         return prompts, prompts.graded
-    from ..optimize.loop import load_task_or_usage_error
+    from ..task_loader import load_task_or_usage_error
 
     return load_task_or_usage_error(config.task), True
 

@@ -1,20 +1,19 @@
-"""The engine interface: TextGrad's `EngineLM`, plus billed usage, a ledger and a cache.
+"""The engine interface: complete a Request, return a Completion, with a ledger and a cache.
 
-An engine talks to one model. `complete()` is the rich call (text, usage, stop reason);
-`generate()`/`__call__` is what TextGrad's Variables, losses and TGD call. Every call goes
-through `complete()`, so every call is cached, priced and recorded in the ledger.
-`for_role()` returns a view with its own role and generation settings, so that answers,
-feedback and optimizer calls are attributed to their role even on one shared engine.
+An engine talks to one model. Every call goes through `complete()`, so every call is cached,
+priced and recorded in the ledger. `for_role()` returns a view with its own role and
+generation settings, so that answers, feedback and optimizer calls are attributed to their
+role even on one shared engine. Engines know nothing of TextGrad: the optimize loop presents
+a RoleEngine to it through `promptbudget.optimize.textgrad_adapter`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from ..textgrad_env import EngineLM
 from ..cache import CacheWriteError, RequestCache, cache_key
 from ..errors import UsageError
 from ..ledger import Ledger
@@ -23,7 +22,7 @@ from .capabilities import Capabilities
 from .types import ROLES, Completion, Request, Thinking, Usage
 
 
-class Engine(EngineLM):
+class Engine(ABC):
     engine_name: ClassVar[str] = "base"
 
     def __init__(self, model: str, *, ledger: Ledger | None = None, cache: RequestCache | None = None,
@@ -136,18 +135,11 @@ class Engine(EngineLM):
         thinking = thinking if thinking is not None else Thinking.off()
         return RoleEngine(self, role, max_tokens or self.default_max_tokens(thinking), thinking)
 
-    # --- TextGrad's EngineLM interface --------------------------------------------------
-    def generate(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.for_role("answer").generate(prompt, system_prompt=system_prompt, **kwargs)
-
-    def __call__(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.generate(prompt, system_prompt=system_prompt, **kwargs)
-
     def close(self) -> None:
         """Release clients or model weights. Safe to call twice."""
 
 
-class RoleEngine(EngineLM):
+class RoleEngine:
     """An engine seen through one role and one set of generation settings."""
 
     def __init__(self, engine: Engine, role: str, max_tokens: int, thinking: Thinking):
@@ -166,11 +158,3 @@ class RoleEngine(EngineLM):
 
     def complete(self, prompt: str, system: str | None = None, sample_index: int = 0) -> Completion:
         return self.engine.complete(self.request(prompt, system, sample_index), role=self.role)
-
-    def generate(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        if not isinstance(prompt, str):
-            raise UsageError("promptbudget engines take text prompts only")
-        return self.complete(prompt, system_prompt).text
-
-    def __call__(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.generate(prompt, system_prompt=system_prompt, **kwargs)

@@ -181,6 +181,7 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
 
     base = OptimizeConfig.from_args(argparse.Namespace(**{
         **vars(args), "accuracy_weight": 0.5, "efficiency_weight": 0.5, "seed": 0}))
+    base.validate()  # before the cache path is made absolute, so messages name the paths as given
     if not base.no_cache:
         # Every run process must use the same cache folder, whatever its environment says.
         base = replace(base, cache_dir=str(base.runtime().cache_path().absolute()))
@@ -202,7 +203,7 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
                 runs.append(RunSpec(
                     label=weights_label(accuracy, efficiency), accuracy_weight=accuracy,
                     efficiency_weight=efficiency, seed=seed, config=config, run_id=run.plan.run_id,
-                    identity=config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
+                    identity=run.config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
                     planned_calls=planned_calls(run) if with_calls else []))
                 warnings += [w for w in run.plan.warnings if w not in warnings]
     finally:
