@@ -22,8 +22,8 @@ FIGURES = [
 
 FULL_SIZES = {
     "engine_overhead_ms_median": {"calls": 2000},
-    "throughput_fraction_of_ideal_c8": {"calls": 480},
-    "local_tokens_per_s_ratio": {"rounds": 8, "max_tokens": 192},
+    "throughput_fraction_of_ideal_c8": {"rounds": 12, "calls_per_round": 80},
+    "local_tokens_per_s_ratio": {"rounds": 15, "max_tokens": 128},
 }
 
 GOALS = {
