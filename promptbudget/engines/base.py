@@ -15,7 +15,6 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from ..cache import CacheWriteError, RequestCache, cache_key
-from ..errors import UsageError
 from ..ledger import Ledger
 from ..pricing import Price, PriceTable, load_prices
 from .capabilities import Capabilities
