@@ -13,6 +13,7 @@ from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
 from .loop import OptimizationRun
+from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
 
 FEEDBACK_TEMPLATE_TOKENS = 1500
 
@@ -46,6 +47,10 @@ def run(config: OptimizeConfig) -> int:
         runtime.close()
     print(result_table(summary))
     print(f"results: {optimization.store.summary_path}")
+    if summary["status"] == "completed":
+        print(final_lines(recommendation(summary, optimization.store.dir)))
+        print(f"prompt: {optimization.store.dir / BEST_PROMPT} (use it as --prompt_file); "
+              f"parameters: {optimization.store.dir / RECOMMENDATION}")
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_FAILED)
 
 

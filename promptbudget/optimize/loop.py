@@ -35,6 +35,7 @@ from .config import OptimizeConfig
 from .evaluate import ItemResult, answer_items, summarize
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
+from .recommendation import write_recommendation
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
 from .store import RunStore
@@ -170,6 +171,8 @@ class OptimizationRun:
             self.store.save(self.summary)
             self._emit(RunFinished(self.summary["status"], error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
+        if self.summary["status"] == "completed":
+            write_recommendation(self.summary, plan.run_dir)
         return self.summary
 
     def _is_complete(self) -> bool:
