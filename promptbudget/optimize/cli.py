@@ -8,14 +8,12 @@ from typing import Any
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
-from ..engines import Usage
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
+from .estimate import ceiling_plan
 from .loop import OptimizationRun
 from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
-
-FEEDBACK_TEMPLATE_TOKENS = 1500
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,37 +53,8 @@ def run(config: OptimizeConfig) -> int:
 
 
 def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
-    """Every call the run would make at most, by phase, with its largest request."""
-    config, plan = run.config, run.plan
-    answers_per_step = config.batch_size + (config.eval_samples if config.run_validation else config.batch_size)
-    rows = [("initial test", "answer", len(plan.test_items), plan.test_items)]
-    if config.run_validation:
-        rows.append(("initial validation", "answer", len(plan.val_items), plan.val_items))
-    steps = plan.total_steps
-    rows += [
-        ("training answers + candidate checks", "answer", steps * answers_per_step, plan.task.train),
-        ("feedback (backward)", "feedback", steps * 2 * config.batch_size, None),
-        ("optimizer (TGD)", "optimizer", steps, None),
-        ("final test", "answer", len(plan.test_items), plan.test_items),
-    ]
-    planned = []
-    for phase, role, calls, items in rows:
-        engine = plan.answer if role == "answer" else (plan.feedback if role == "feedback" else plan.optimizer)
-        if items:
-            longest = max(items, key=lambda item: len(plan.task.format_question(item)))
-            request = engine.request(plan.task.format_question(longest), plan.starting_prompt)
-        else:
-            filler = "x" * (3 * (FEEDBACK_TEMPLATE_TOKENS + plan.answer.max_tokens) + len(plan.starting_prompt))
-            request = engine.request(filler, None)
-        counter = getattr(engine.engine, "count_input_tokens", None)
-        input_tokens = counter(request) if counter and items else engine.engine.estimate_input_tokens(request)
-        price = engine.engine.price()
-        per_call = None if price is None else price.cost(Usage(input_tokens=input_tokens,
-                                                                 output_tokens=request.max_tokens))
-        planned.append({"phase": phase, "role": role, "engine": engine.model_string, "calls": calls,
-                        "max_input_tokens": input_tokens, "max_output_tokens": request.max_tokens,
-                        "ceiling_usd": None if per_call is None else per_call * calls})
-    return planned
+    """Every call the run can make, by phase, at its worst case (see estimate.py)."""
+    return [row.to_dict() for row in ceiling_plan(run)]
 
 
 def dry_run_report(run: OptimizationRun) -> str:
@@ -98,8 +67,8 @@ def dry_run_report(run: OptimizationRun) -> str:
     priced = [r["ceiling_usd"] for r in rows if r["ceiling_usd"] is not None]
     ceiling = f"${sum(priced):.4f}" if len(priced) == len(rows) else "unknown (a model has no price)"
     lines = [f"dry run of {run.plan.run_id}: no model was called", table,
-             f"total: at most {total_calls} calls, cost ceiling {ceiling} (every call at max_tokens; "
-             "cache hits would cost nothing)"]
+             f"total: at most {total_calls} calls, cost ceiling {ceiling} (an upper bound: every "
+             "step makes a candidate, every call writes its max_tokens; cache hits would cost nothing)"]
     lines += [f"warning: {w}" for w in run.plan.warnings]
     return "\n".join(lines)
 
