@@ -40,10 +40,12 @@ def _input_tokens(engine: RoleEngine, question: str, system: str | None) -> int:
     return counter(request) if counter else engine.engine.estimate_input_tokens(request)
 
 
-def _phase(phase: str, role: str, engine: RoleEngine, calls: int, input_tokens: int) -> PlannedPhase:
+def _phase(phase: str, role: str, engine: RoleEngine, calls: int, input_tokens: int,
+           output_tokens: int | None = None) -> PlannedPhase:
+    output_tokens = engine.max_tokens if output_tokens is None else output_tokens
     price = engine.engine.price()
-    per_call = None if price is None else price.cost(Usage(input_tokens=input_tokens, output_tokens=engine.max_tokens))
-    return PlannedPhase(phase, role, engine.model_string, calls, input_tokens, engine.max_tokens,
+    per_call = None if price is None else price.cost(Usage(input_tokens=input_tokens, output_tokens=output_tokens))
+    return PlannedPhase(phase, role, engine.model_string, calls, input_tokens, output_tokens,
                         None if per_call is None else per_call * calls)
 
 
@@ -59,6 +61,9 @@ def ceiling_plan(run: Any) -> list[PlannedPhase]:
     batch = min(config.batch_size, len(plan.task.train))
     validation = len(plan.val_items) if config.run_validation else 0
     prompt = plan.starting_prompt
+    ladder = plan.ladder or []
+    # A joint search may answer at any rung of its ladder: the richest one bounds every answer after the start.
+    richest = max([answer.max_tokens, *(rung.max_tokens for rung in ladder)])
 
     test_input = _input_tokens(answer, _longest(plan, plan.test_items), prompt)
     rows = [_phase("initial test", "answer", answer, len(plan.test_items), test_input)]
@@ -70,21 +75,32 @@ def ceiling_plan(run: Any) -> list[PlannedPhase]:
 
     # From the first step on, the system prompt may be one the optimizer wrote.
     written = optimizer.max_tokens
+    stage = _ladder_stage(plan, answer, steps, validation, val_input + written if validation else 0, richest)
     train_question = _input_tokens(answer, _longest(plan, plan.task.train), None)
     train_input = _input_tokens(answer, _longest(plan, plan.task.train), prompt) + written
-    feedback_input = TEMPLATE_TOKENS + train_input + 2 * answer.max_tokens
+    feedback_input = TEMPLATE_TOKENS + train_input + 2 * richest
     optimizer_input = (TEMPLATE_TOKENS + 2 * (train_input + written)
-                       + batch * (TEMPLATE_TOKENS + feedback.max_tokens + train_question + answer.max_tokens))
+                       + batch * (TEMPLATE_TOKENS + feedback.max_tokens + train_question + richest))
     rows += [
-        _phase("training answers", "answer", answer, steps * batch, train_input),
+        _phase("training answers", "answer", answer, steps * batch, train_input, richest),
         _phase("feedback (backward)", "feedback", feedback, steps * batch, feedback_input),
         _phase("optimizer (TGD)", "optimizer", optimizer, steps, optimizer_input),
-        _phase("minibatch gate", "answer", answer, steps * batch, train_input),
+        _phase("minibatch gate", "answer", answer, steps * batch, train_input, richest),
     ]
     if validation:
-        rows.append(_phase("candidate validation", "answer", answer, steps * validation, val_input + written))
-    rows.append(_phase("final test", "answer", answer, len(plan.test_items), test_input + written))
+        rows.append(_phase("candidate validation", "answer", answer, steps * validation, val_input + written, richest))
+    rows += stage
+    rows.append(_phase("final test", "answer", answer, len(plan.test_items), test_input + written, richest))
     return rows
+
+
+def _ladder_stage(plan: Any, answer: RoleEngine, steps: int, validation: int, input_tokens: int,
+                  richest: int) -> list[PlannedPhase]:
+    """Every prompt version (at most one per step, plus the start) at every rung, on the validation subset."""
+    rungs = len(plan.ladder or [])
+    if rungs < 2 or not validation:
+        return []
+    return [_phase("ladder stage", "answer", answer, (steps + 1) * rungs * validation, input_tokens, richest)]
 
 
 def ceiling_usd(rows: list[PlannedPhase]) -> float | None:

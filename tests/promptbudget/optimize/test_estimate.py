@@ -26,8 +26,11 @@ CONFIGS = {
     "no validation, both focuses": [*SONNET, "--no_run_validation"],
     "accuracy focus only": [*SONNET, "--accuracy_weight", "1", "--efficiency_weight", "0"],
     "efficiency focus only": [*SONNET, "--accuracy_weight", "0", "--efficiency_weight", "1"],
-    "adaptive thinking, cheaper optimizer model": ["--model", "claude-opus-4-7", "--effort", "medium",
-                                                   "--optimizer_model", "claude-haiku-4-5"],
+    "joint search over a budget ladder": [*SONNET, "--budgets", "0", "1024", "--efficiency_weight", "0.8",
+                                          "--accuracy_weight", "0.2"],
+    "adaptive thinking, effort ladder, cheaper optimizer model": [
+        "--model", "claude-opus-4-7", "--effort", "medium", "--efforts", "low", "medium", "high",
+        "--optimizer_model", "claude-haiku-4-5"],
 }
 
 
@@ -70,6 +73,9 @@ def test_actual_spend_never_exceeds_the_dry_run_ceiling(name, tmp_path, monkeypa
         assert count <= planned[role], f"{role}: {count} calls made, {planned[role]} planned"
     # The run did pay for what the old ceiling left out: candidates that passed the minibatch gate.
     assert any(step["minibatch_gate"] for step in summary["steps"])
+    if "ladder" in name:
+        assert any(step["move"]["kind"] == "thinking" for step in summary["steps"])
+        assert summary["ladder_stage"]["tried"] and any(row.phase == "ladder stage" for row in rows)
 
 
 def test_every_phase_a_step_can_pay_for_is_planned(tmp_path, monkeypatch):
