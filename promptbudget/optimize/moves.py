@@ -4,7 +4,8 @@ A step whose index is even makes a thinking move when one is open; otherwise (an
 steps) it edits the prompt with TextGrad. A move is open when the ladder has an untried rung
 in the focus's direction for the current prompt:
 
-* efficiency focus: the nearest cheaper rung not yet tried with this prompt;
+* efficiency focus: the middle one of the cheaper rungs not yet tried with this prompt (a
+  bisection: an accepted move halves the rest, a rejected one leaves the richer half);
 * accuracy focus: the next richer rung, only when the training batch had wrong or truncated
   answers (a richer setting cannot fix what is already right), and not yet tried with this prompt.
 
@@ -39,11 +40,12 @@ def propose(index: int, focus: str, rungs: Sequence[Rung], current: int, batch: 
     if index % 2 or len(rungs) < 2:
         return None
     if focus == "efficiency":
-        for target in range(current - 1, -1, -1):
-            if target not in tried:
-                return ThinkingMove(target, f"efficiency focus: try the cheaper setting {rungs[target].label} "
-                                            f"(from {rungs[current].label})")
-        return None
+        cheaper = [i for i in range(current) if i not in tried]
+        if not cheaper:
+            return None
+        target = cheaper[len(cheaper) // 2]
+        return ThinkingMove(target, f"efficiency focus: try the cheaper setting {rungs[target].label} "
+                                    f"(from {rungs[current].label}), halfway down the untried rungs")
     wrong = [r for r in batch if not r.correct]
     target = current + 1
     if not wrong or target >= len(rungs) or target in tried:

@@ -15,9 +15,12 @@ def answers(*specs):
     return [SimpleNamespace(correct=c, stop_reason=s) for c, s in specs]
 
 
-def test_efficiency_tries_the_nearest_cheaper_rung_not_yet_tried():
+def test_efficiency_bisects_the_cheaper_rungs_not_yet_tried():
     batch = answers((True, "end_turn"))
-    assert propose(0, "efficiency", RUNGS, 2, batch, set()).target == 1
+    five = RUNGS + [Rung(Thinking.budget(4096), 8192), Rung(Thinking.budget(8192), 12288)]
+    assert propose(0, "efficiency", five, 4, batch, set()).target == 2
+    assert propose(0, "efficiency", five, 4, batch, {2}).target == 1
+    assert propose(0, "efficiency", five, 2, batch, set()).target == 1
     assert propose(0, "efficiency", RUNGS, 2, batch, {1}).target == 0
     assert propose(0, "efficiency", RUNGS, 2, batch, {0, 1}) is None
     assert propose(0, "efficiency", RUNGS, 0, batch, set()) is None
