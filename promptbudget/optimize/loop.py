@@ -38,6 +38,7 @@ from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, Ev
 from .recommendation import write_recommendation
 from .ladder import Rung, build_ladder, parse_settings, rung_index
 from .moves import propose, tried_rungs
+from .prompt_check import format_warning
 from .ladder_stage import choose_pair, front_versions, pair_front
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
@@ -121,6 +122,8 @@ class OptimizationRun:
         val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
         test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
         warnings = config.sample_warnings()
+        if config.custom_prompt is not None or config.prompt_file is not None:
+            warnings += [w for w in [format_warning(starting_prompt, task)] if w]
         if getattr(answer_engine, "is_tiny_default", False):
             from ..engines.local import SMALL_MODEL_WARNING
 
