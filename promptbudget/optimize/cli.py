@@ -11,6 +11,7 @@ from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, 
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
+from .confirm import confirm_spending
 from .estimate import ceiling_plan
 from .loop import OptimizationRun
 from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
@@ -33,6 +34,7 @@ def run(config: OptimizeConfig) -> int:
         if config.dry_run:
             print(dry_run_report(optimization))
             return EXIT_OK
+        confirm_spending(optimization)
         try:
             summary = optimization.run()
         except KeyboardInterrupt:

@@ -49,6 +49,7 @@ class OptimizeConfig:
     output_dir: str = "results"
     resume: bool = False
     dry_run: bool = False
+    yes: bool = False
     quiet: bool = False
     base_url: str | None = None
     max_cost: float | None = None
@@ -57,7 +58,7 @@ class OptimizeConfig:
     no_cache: bool = False
 
     # Settings that do not change what a run computes, so they are not part of its identity.
-    OPERATIONAL = ("output_dir", "resume", "dry_run", "quiet", "num_threads", "max_cost", "prices",
+    OPERATIONAL = ("output_dir", "resume", "dry_run", "yes", "quiet", "num_threads", "max_cost", "prices",
                    "cache_dir", "no_cache")
 
     @classmethod
@@ -209,6 +210,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--output_dir", default=d.output_dir, help="where run directories go")
     parser.add_argument("--resume", action="store_true", help="continue this configuration's unfinished run")
     parser.add_argument("--dry_run", action="store_true", help="print planned calls and a cost ceiling; call nothing")
+    parser.add_argument("--yes", action="store_true",
+                        help="run a paid model without --max_cost and without asking (default: ask, or exit 2 when "
+                             "not interactive)")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
     return parser

@@ -248,7 +248,7 @@ class OptimizationRun:
             "error": None,
             "created_at": time.time(),
             "updated_at": time.time(),
-            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
+            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "yes", "quiet")},
             "identity": config.identity(plan.starting_prompt),
             "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
                      "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},

@@ -31,7 +31,7 @@ def claude_run(tmp_path, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-export")
     with FakeAnthropicServer() as server:
         assert optimize_cli.main([*TINY, "--model", "claude-sonnet-4-5-20250929", "--base_url", server.base_url,
-                                  "--thinking_budget", "2048", "--output_dir", str(tmp_path / "out"),
+                                  "--thinking_budget", "2048", "--yes", "--output_dir", str(tmp_path / "out"),
                                   "--cache_dir", str(tmp_path / "cache")]) == 0
     (run_dir,) = (tmp_path / "out").iterdir()
     return run_dir

@@ -19,7 +19,7 @@ from .worst_case_server import worst_case_responder
 
 BASE = ["--task", "GSM8K_DSPy", "--max_epochs", "2", "--steps_per_epoch", "2", "--batch_size", "2",
         "--eval_samples", "4", "--test_samples", "4", "--num_threads", "2", "--quiet",
-        "--max_tokens", "2048", "--optimizer_max_tokens", "300"]
+        "--max_tokens", "2048", "--optimizer_max_tokens", "300", "--yes"]
 SONNET = ["--model", "claude-sonnet-4-5-20250929", "--thinking_budget", "1024"]
 CONFIGS = {
     "validation, both focuses": [*SONNET],
