@@ -3,7 +3,9 @@
     python -m tasks list
     python -m tasks score --task BBH_navigate --predictions preds.jsonl > scored.jsonl
 
-``score`` reads JSONL lines ``{"response": ..., "answer": ...}``, writes each back to
+``score`` reads JSONL lines ``{"response": ..., "answer": ...}`` (with an optional
+``"stop_reason"``: a response cut off at ``"max_tokens"`` counts only an answer it
+finished stating), writes each back to
 stdout with ``correct``, ``extracted`` and ``failure`` added, and prints the accuracy with
 its 95% Wilson interval to stderr.  Errors are one ``error: ...`` line on stderr, exit 2.
 """

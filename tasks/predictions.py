@@ -1,8 +1,10 @@
 """Scoring a JSONL file of model predictions, and the accuracy's confidence interval.
 
 Each non-blank line is a JSON object with ``response`` (string, or null for a failed call,
-which scores as no answer) and ``answer`` (the gold: string or number); other fields are
-kept.  The whole file is validated before anything is scored.
+which scores as no answer) and ``answer`` (the gold: string or number), and optionally the
+call's ``stop_reason``: a response that stopped on ``"max_tokens"`` is credited only for an
+answer it finished stating before the cut.  Other fields are kept.  The whole file is
+validated before anything is scored.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def score_predictions(records: list[dict[str, Any]], scorer: Scorer) -> tuple[li
     """Each record with ``correct``, ``extracted`` and ``failure`` added, and the accuracy."""
     scored = []
     for record in records:
-        score = scorer.score(record["response"] or "", str(record["answer"]))
+        truncated = record.get("stop_reason") == "max_tokens"
+        score = scorer.score(record["response"] or "", str(record["answer"]), truncated=truncated)
         scored.append({**record, "correct": score.correct, "extracted": score.extracted, "failure": score.failure})
     correct = sum(record["correct"] for record in scored)
     low, high = wilson_interval(correct, len(scored))
@@ -89,6 +92,8 @@ def _checked_record(line: str, path: Path, line_number: int, scorer: Scorer) -> 
         raise fail("expected a JSON object")
     if "response" not in record or not (record["response"] is None or isinstance(record["response"], str)):
         raise fail("'response' must be a string (or null)")
+    if not isinstance(record.get("stop_reason", ""), (str, type(None))):
+        raise fail("'stop_reason' must be a string (or null), such as \"end_turn\" or \"max_tokens\"")
     answer = record.get("answer")
     if isinstance(answer, bool) or not isinstance(answer, (str, int, float)) or not str(answer).strip():
         raise fail("'answer' must be a non-empty string or a number")

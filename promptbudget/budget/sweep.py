@@ -146,13 +146,13 @@ class _UngradedScorer:
         self.name = f"ungraded ({scorer.name})"
         self._scorer = scorer
 
-    def score(self, response: str, gold: str) -> Any:
+    def score(self, response: str, gold: str, *, truncated: bool = False) -> Any:
         from tasks import Score
 
-        return Score(False, self._scorer.extract(response), None)
+        return Score(False, self._scorer.extract(response, truncated=truncated), None)
 
-    def has_answer(self, response: str) -> bool:
-        return self._scorer.has_answer(response)
+    def has_answer(self, response: str, *, truncated: bool = False) -> bool:
+        return self._scorer.has_answer(response, truncated=truncated)
 
 
 @dataclass

@@ -248,7 +248,7 @@ def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
         answer = engine.complete(Request(prompt=question, system=plan.system_prompt,
                                          max_tokens=cell.answer.max_tokens, thinking=cell.answer.thinking),
                                  role="answer")
-        score = task.scorer.score(answer.text, item.answer)
+        score = task.scorer.score(answer.text, item.answer, truncated=answer.truncated)
         proposed = strip_thinking(answer.text)
         judged = engine.complete(Request(prompt=confidence_prompt(question, proposed), system=CONFIDENCE_SYSTEM,
                                          max_tokens=cell.confidence.max_tokens, thinking=cell.confidence.thinking),

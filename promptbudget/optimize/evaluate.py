@@ -76,10 +76,11 @@ def answer_items(
     def one(item: Any) -> tuple[ItemResult, Completion]:
         with call_scope(**scope, sample_id=item.id):
             completion = engine.complete(task.format_question(item), system=prompt)
-        score = task.scorer.score(completion.text, item.answer)
+        # A response cut off by max_tokens is credited only for an answer it finished stating.
+        score = task.scorer.score(completion.text, item.answer, truncated=completion.truncated)
         result = ItemResult(
             item_id=item.id, correct=score.correct, extracted=score.extracted, failure=score.failure,
-            has_answer=task.scorer.has_answer(completion.text),
+            has_answer=task.scorer.has_answer(completion.text, truncated=completion.truncated),
             input_tokens=completion.usage.input_tokens, output_tokens=completion.usage.output_tokens,
             thinking_tokens=completion.usage.thinking_tokens, stop_reason=completion.stop_reason,
             cost_usd=price.cost(completion.usage) if price is not None else None,

@@ -111,3 +111,27 @@ def test_score_with_custom_task(tmp_path):
     result = run_cli("score", "--task", f"jsonl:{task_file}::yes_no", "--predictions", str(predictions))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["correct"] is True
+
+
+def test_score_counts_a_response_cut_at_max_tokens_only_for_a_finished_answer(tmp_path):
+    cut = "Janet sells 9 duck eggs a day.\nShe makes 9 * 2 = 18"
+    records = [
+        {"response": cut, "answer": "18", "stop_reason": "max_tokens"},
+        {"response": cut, "answer": "18", "stop_reason": "end_turn"},
+        {"response": "The answer is 18.\nExplanation: she sells", "answer": "18", "stop_reason": "max_tokens"},
+        {"response": cut, "answer": "18", "stop_reason": None},
+    ]
+    result = run_cli("score", "--task", "GSM8K_DSPy", "--predictions", str(write_predictions(tmp_path / "p.jsonl", records)))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["failure"] for line in lines] == ["no_answer", None, None, None]
+    assert [line["stop_reason"] for line in lines] == ["max_tokens", "end_turn", "max_tokens", None]
+    assert "no_answer=1 wrong_answer=0" in result.stderr
+
+
+def test_score_rejects_a_stop_reason_that_is_not_text(tmp_path):
+    records = [{"response": "Answer: 1", "answer": "1"}, {"response": "Answer: 1", "answer": "1", "stop_reason": 3}]
+    result = run_cli("score", "--task", "GSM8K_DSPy", "--predictions", str(write_predictions(tmp_path / "p.jsonl", records)))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "line 2" in result.stderr and "'stop_reason' must be a string" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from promptbudget.confidence.runner import SCHEMA, run_split
-from promptbudget.engines import Thinking
+from promptbudget.engines import Completion, Thinking
 from promptbudget.engines.local import EARLY_STOP_NOTICE, SMALL_MODEL_WARNING
 from promptbudget.ledger import Ledger
 from promptbudget.pricing import Price
 
-from ._fakes import QUESTIONS, config, local_engine, scripted, words, write_task
+from ._fakes import QUESTIONS, ScriptedEngine, config, local_engine, scripted, words, write_task
 
 approx = pytest.approx
 
@@ -112,3 +112,21 @@ def test_cost_cap_stops_the_run_and_keeps_finished_items(tmp_path: Path) -> None
     assert cell["complete"] is False
     assert cell["metrics"]["n"] == 1  # the first item finished both stages
     assert engine.ledger.spent_usd <= 0.02
+
+
+def test_an_answer_cut_at_max_tokens_gets_no_credit_and_counts_as_truncated(tmp_path: Path) -> None:
+    class CutFirstAnswer(ScriptedEngine):
+        def _complete(self, request):
+            completion = super()._complete(request)
+            if request.prompt != "What is 2+2?":
+                return completion
+            return Completion(text="2+2 is four, so the sum is 4", usage=completion.usage, stop_reason="max_tokens",
+                              model=completion.model)
+
+    base = scripted()
+    results = run_split(config(write_task(tmp_path)), engine=CutFirstAnswer(base.answers, base.confidences),
+                        progress=False)
+    (cell,) = results["cells"]
+    cut = next(i for i in cell["items"] if i["item_id"] == "s0")
+    assert (cut["correct"], cut["extracted"], cut["answer_failure"]) == (False, None, "no_answer")
+    assert cell["metrics"]["correct"] == 1 and cell["metrics"]["answer_truncation_rate"] == approx(0.25)
