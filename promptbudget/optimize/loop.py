@@ -267,6 +267,7 @@ class OptimizationRun:
             "start_rung": plan.start_rung,
             "current_rung": plan.start_rung,
             "pair_validation": {},
+            "ladder_stage": None,
             "initial": None,
             "steps": [],
             "final": None,
@@ -504,7 +505,7 @@ class OptimizationRun:
             front = [validated[i] for i in pareto_front(points)]
             return {"basis": "validation", "versions": validated, "front": front,
                     "pairs": pair_front(self.summary.get("pair_validation") or {})}
-        return {"basis": "none (run without validation)", "versions": [], "front": []}
+        return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
 
 
 def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:

@@ -54,7 +54,7 @@ def test_joint_search_ends_cheaper_and_ships_the_chosen_setting(tmp_path):
 
 def test_prompt_only_is_the_default_and_keeps_one_rung(tmp_path):
     summary = run_joint(tmp_path)
-    assert len(summary["ladder"]) == 1 and "ladder_stage" not in summary
+    assert len(summary["ladder"]) == 1 and summary["ladder_stage"] is None
     assert all(step["move"]["kind"] == "prompt" for step in summary["steps"])
     assert summary["final"]["thinking"] == summary["engines"]["thinking"]
 
