@@ -17,6 +17,7 @@ FIGURES = [
     ("bench.loop_bench", "loop_calls_ratio_vs_prototype"),
     ("bench.report_bench", "report_seconds_50x20"),
     ("bench.joint_bench", "joint_vs_prompt_only"),
+    ("bench.max_cost_bench", "max_cost_fill_ratio_c8"),
 ]
 
 FULL_SIZES = {
@@ -34,6 +35,7 @@ GOALS = {
     "joint_engine_calls_ratio": ("<=", 1.3),
     "joint_tokens_ratio": ("<=", 0.999),
     "joint_accuracy_not_lower": (">=", 1.0),
+    "max_cost_fill_ratio_c8": (">=", 0.9),
 }
 
 

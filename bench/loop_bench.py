@@ -14,6 +14,7 @@ from promptbudget.engines.mock import MockEngine
 from promptbudget.ledger import Ledger
 from promptbudget.optimize.config import OptimizeConfig
 from promptbudget.optimize.loop import OptimizationRun
+from promptbudget.optimize.textgrad_adapter import as_textgrad_engine
 from promptbudget.textgrad_env import textgrad as tg
 
 
@@ -21,7 +22,8 @@ def _prototype_calls(run: OptimizationRun) -> int:
     plan, config = run.plan, run.config
     engine = MockEngine(ledger=Ledger())
     answer = engine.for_role("answer", max_tokens=plan.answer.max_tokens, thinking=plan.answer.thinking)
-    judge, feedback, optimizer_engine = (engine.for_role(r) for r in ("judge", "feedback", "optimizer"))
+    judge, feedback, optimizer_engine = (as_textgrad_engine(engine.for_role(r))
+                                         for r in ("judge", "feedback", "optimizer"))
     task = plan.task
 
     def accuracy(prompt: str, items) -> float:
@@ -32,7 +34,7 @@ def _prototype_calls(run: OptimizationRun) -> int:
     accuracy(prompt.value, plan.test_items)
     for epoch in range(config.max_epochs):
         for step in range(config.steps_per_epoch):
-            model = tg.BlackboxLLM(answer, system_prompt=prompt)
+            model = tg.BlackboxLLM(as_textgrad_engine(answer), system_prompt=prompt)
             losses = []
             for item in run.batch(epoch, step):
                 response = model(tg.Variable(task.format_question(item), requires_grad=False, role_description="q"))

@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from .engines.types import Completion
+from .errors import PromptBudgetError
 from .jsonio import write_json_atomic
 
 CACHE_SCHEMA = "promptbudget.cache/1"
+
+
+class CacheWriteError(PromptBudgetError):
+    """A reply could not be stored in the request cache (full disk, read-only folder)."""
 
 
 def default_cache_dir() -> Path:
@@ -49,9 +54,22 @@ class RequestCache:
         except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, material: dict[str, Any], completion: Completion) -> None:
-        write_json_atomic(self._path(key), {"schema": CACHE_SCHEMA, "request": material,
-                                            "completion": completion.to_dict()})
+    def put(self, key: str, material: dict[str, Any], completion: Completion, *, call_id: str | None = None) -> None:
+        """Store a reply; `call_id` names the paid call it came from (what a resume recovers by)."""
+        try:
+            write_json_atomic(self._path(key), {"schema": CACHE_SCHEMA, "request": material,
+                                                "completion": completion.to_dict(), "call_id": call_id})
+        except OSError as exc:
+            raise CacheWriteError(f"could not write the request cache in {self.directory} ({exc.strerror or exc}); "
+                                  "free disk space or make it writable (or pass --no_cache), then continue with "
+                                  "--resume: the call was recorded") from exc
+
+    def paid_by(self, key: str) -> str | None:
+        """The id of the paid call whose reply is stored under `key`, if known."""
+        try:
+            return json.loads(self._path(key).read_text("utf-8")).get("call_id")
+        except (FileNotFoundError, json.JSONDecodeError, AttributeError):
+            return None
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:

@@ -3,17 +3,22 @@
 Attribution uses a context variable, so it stays exact when many threads call one engine:
 each worker thread sets its own scope (`with call_scope(sample_id=...)`) and the engine reads
 it at the moment it records the call.
+
+A paid call goes `begin_call` (reserve its worst case under the cap, waiting for calls in
+flight to settle when it does not fit; then write its intent to the journal) -> the call ->
+`record` (which clears the intent) -> `end_call` (release the reservation).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from .engines.types import Completion, Usage
 from .errors import BudgetExceeded
@@ -54,6 +59,8 @@ class CallRecord:
     cache_key: str | None = None
     timestamp: float = field(default_factory=time.time)
     """When the call was paid for; a claimed orphan keeps its original time, which identifies it."""
+    call_id: str | None = None
+    """The id of the paid call's intent in the journal (None for cache hits and older records)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -61,7 +68,7 @@ class CallRecord:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CallRecord":
+    def from_dict(cls, data: dict[str, Any]) -> CallRecord:
         data = dict(data)
         data["usage"] = Usage.from_dict(data["usage"])
         return cls(**data)
@@ -109,17 +116,50 @@ class Totals:
         return data
 
 
+class CallJournal(Protocol):
+    """Durable intents: `begin` must be on disk before the call is made."""
+
+    def begin(self, intent: dict[str, Any]) -> None: ...
+
+    def end(self, call_id: str, outcome: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Unaccounted:
+    """Paid calls a kill left in flight: the server may have billed them, the run never saw a reply."""
+
+    calls: int = 0
+    worst_case_usd: float = 0.0
+    unpriced_calls: int = 0
+    """Of `calls`, those to a model with no price: their worst case is unknown, not in the sum."""
+
+    @classmethod
+    def of(cls, intents: list[dict[str, Any]]) -> Unaccounted:
+        return cls(len(intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
+                   sum(1 for intent in intents if "price" in intent and intent["price"] is None))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"calls": self.calls, "worst_case_usd": round(self.worst_case_usd, 10),
+                "unpriced_calls": self.unpriced_calls}
+
+
 class Ledger:
     """Thread-safe record of every call, with an optional hard spending cap."""
 
     def __init__(self, max_cost: float | None = None, records: list[CallRecord] | None = None):
         self.max_cost = max_cost
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
         self._records: list[CallRecord] = list(records or [])
         self._reserved = 0.0
+        self._in_flight = 0
+        self._mine = threading.local()
         self._spent = sum(r.billed_usd or 0.0 for r in self._records)
+        self._unaccounted = Unaccounted()
         self._listeners: list[Callable[[CallRecord], None]] = []
         self._orphans: dict[str, list[CallRecord]] = {}
+        self._journal: CallJournal | None = None
+        self._journaled: set[str] = set()
 
     def hold_orphans(self, records: list[CallRecord]) -> None:
         """Calls paid for by an interrupted attempt at work that is being redone.
@@ -150,31 +190,95 @@ class Ledger:
     def subscribe(self, listener: Callable[[CallRecord], None]) -> None:
         self._listeners.append(listener)
 
+    def keep_journal(self, journal: CallJournal) -> None:
+        self._journal = journal
+
+    def hold_unaccounted(self, unaccounted: Unaccounted) -> None:
+        """Count the worst case of calls a kill left in flight against the cap, for good."""
+        with self._lock:
+            self._unaccounted = unaccounted
+
+    @property
+    def unaccounted(self) -> Unaccounted:
+        with self._lock:
+            return self._unaccounted
+
     @property
     def spent_usd(self) -> float:
         with self._lock:
             return self._spent
 
     def reserve(self, worst_case_usd: float) -> None:
-        """Hold back the most a call can cost; refuse it if the cap could be exceeded."""
-        if self.max_cost is None:
-            return
-        with self._lock:
-            if self._spent + self._reserved + worst_case_usd > self.max_cost:
-                raise BudgetExceeded(
-                    f"the next call could cost up to ${worst_case_usd:.4f}; spent ${self._spent:.4f} "
-                    f"(+${self._reserved:.4f} in flight) of the --max_cost cap ${self.max_cost:.4f}"
-                )
+        """Hold back the most a call can cost. A call that does not fit waits for calls in flight
+        to settle; with none in flight (in other threads), BudgetExceeded."""
+        with self._settled:
+            while self.max_cost is not None and self._committed() + worst_case_usd > self.max_cost:
+                if self._in_flight == self._mine_in_flight():
+                    raise BudgetExceeded(
+                        f"the next call could cost up to ${worst_case_usd:.4f}; spent ${self._spent:.4f}"
+                        f"{self._unaccounted_text()} of the --max_cost cap ${self.max_cost:.4f}")
+                self._settled.wait()
             self._reserved += worst_case_usd
+            self._in_flight += 1
+        self._mine.in_flight = self._mine_in_flight() + 1
 
     def release(self, worst_case_usd: float) -> None:
-        if self.max_cost is None:
-            return
-        with self._lock:
+        with self._settled:
             self._reserved = max(0.0, self._reserved - worst_case_usd)
+            self._in_flight -= 1
+            self._settled.notify_all()
+        self._mine.in_flight = self._mine_in_flight() - 1
+
+    def _committed(self) -> float:
+        return self._spent + self._reserved + self._unaccounted.worst_case_usd
+
+    def _mine_in_flight(self) -> int:
+        return getattr(self._mine, "in_flight", 0)
+
+    def _unaccounted_text(self) -> str:
+        if not self._unaccounted.calls:
+            return ""
+        return f" (+ up to ${self._unaccounted.worst_case_usd:.4f} a kill left unaccounted)"
+
+    def begin_call(self, worst_case_usd: float, intent: dict[str, Any] | None) -> str:
+        """Reserve a paid call's worst case, then put its intent (None: a free call has none) on
+        disk. Returns the call id."""
+        call_id = uuid.uuid4().hex
+        self.reserve(worst_case_usd)
+        if self._journal is not None and intent is not None:
+            try:
+                self._journal.begin({"call_id": call_id, "time": time.time(), "worst_case_usd": worst_case_usd,
+                                     "scope": current_scope(), **intent})
+            except BaseException:
+                self.release(worst_case_usd)
+                raise
+            with self._lock:
+                self._journaled.add(call_id)
+        return call_id
+
+    def _close_intent(self, call_id: str | None, outcome: str) -> None:
+        with self._lock:
+            if call_id not in self._journaled:
+                return
+            self._journaled.discard(call_id)
+        self._journal.end(call_id, outcome)  # type: ignore[union-attr]  # set only when journaled
+
+    def end_call(self, call_id: str, worst_case_usd: float, *, failed: bool) -> None:
+        """The call is over: clear the intent of a call that failed (a recorded one is cleared by
+        `record`), then release its reservation."""
+        try:
+            if failed:
+                self._close_intent(call_id, "failed")
+        finally:
+            self.release(worst_case_usd)
 
     def record(self, *, role: str, engine: str, model: str, completion: Completion,
-               cost_usd: float | None, cache_key: str | None = None, paid_at: float | None = None) -> CallRecord:
+               cost_usd: float | None, cache_key: str | None = None, paid_at: float | None = None,
+               call_id: str | None = None) -> CallRecord:
+        """Enter a call, tell the listeners (the run's calls.jsonl), then clear its intent.
+
+        A listener that fails (a full disk) does not lose the call: it stays in this ledger,
+        the intent stays open, and the error is raised once every listener has had it."""
         billed = 0.0 if completion.cached else cost_usd
         with self._lock:
             record = CallRecord(
@@ -182,13 +286,24 @@ class Ledger:
                 usage=completion.usage, stop_reason=completion.stop_reason,
                 latency_s=completion.latency_s, retries=completion.retries, cached=completion.cached,
                 cost_usd=cost_usd, billed_usd=billed, cache_key=cache_key,
-                timestamp=time.time() if paid_at is None else paid_at,
+                timestamp=time.time() if paid_at is None else paid_at, call_id=call_id,
             )
             self._records.append(record)
             self._spent += billed or 0.0
-        for listener in self._listeners:
-            listener(record)
+        self._tell(record)
+        if paid_at is None:
+            self._close_intent(call_id, "recorded")
         return record
+
+    def _tell(self, record: CallRecord) -> None:
+        failure: BaseException | None = None
+        for listener in self._listeners:
+            try:
+                listener(record)
+            except Exception as exc:  # noqa: BLE001 - raised below, after the other listeners
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     def reset(self, records: list[CallRecord]) -> None:
         """Start over from saved records (a resumed run)."""
@@ -203,8 +318,7 @@ class Ledger:
             restored = replace(record, seq=len(self._records))
             self._records.append(restored)
             self._spent += restored.billed_usd or 0.0
-        for listener in self._listeners:
-            listener(restored)
+        self._tell(restored)
         return restored
 
     def records(self) -> list[CallRecord]:
@@ -223,9 +337,27 @@ class Ledger:
     def summary(self) -> dict[str, Any]:
         return {
             "total": self.totals().to_dict(),
+            "unaccounted": self.unaccounted.to_dict(),
             "by_role": {k: v.to_dict() for k, v in self.totals_by_role().items()},
             "by_model": {k: v.to_dict() for k, v in self.totals_by_model().items()},
         }
+
+
+def spend_text(ledger_summary: dict[str, Any]) -> str:
+    """What a run spent, for people: billed USD, unpriced calls as unknown, a kill's unaccounted worst case."""
+    total = ledger_summary.get("total") or {}
+    text = f"spent ${total.get('billed_usd', 0.0):.4f}"
+    unpriced = total.get("unpriced_calls") or 0
+    if unpriced:
+        unknown = f"cost unknown for {unpriced} calls to a model with no price (add it with --prices FILE)"
+        text = unknown if unpriced == total.get("calls") else f"{text} on priced calls; {unknown}"
+    unaccounted = ledger_summary.get("unaccounted") or {}
+    if unaccounted.get("calls"):
+        unknown = unaccounted.get("unpriced_calls") or 0
+        text += (f"; up to ${unaccounted['worst_case_usd']:.4f}{' plus an unknown amount' if unknown else ''} "
+                 f"unaccounted: {unaccounted['calls']} calls were in flight when an earlier attempt was stopped, "
+                 "and the server may have billed them")
+    return text
 
 
 def _total(records: list[CallRecord], key: Callable[[CallRecord], str]) -> dict[str, Totals]:

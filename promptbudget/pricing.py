@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,9 @@ class Price:
             + usage.cache_read_input_tokens * self.cache_read
         ) / 1_000_000
 
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
 
 FREE = Price(0.0, 0.0)
 
@@ -48,7 +53,7 @@ class PriceTable:
             return self.prices.get(engine_name, FREE)
         return self.prices.get(model) or self.prices.get(f"{engine_name}/{model}")
 
-    def merged(self, override: "PriceTable") -> "PriceTable":
+    def merged(self, override: PriceTable) -> PriceTable:
         return PriceTable({**self.prices, **override.prices}, override.read_on or self.read_on,
                           f"{self.source}; overridden by {override.source}")
 
@@ -61,14 +66,28 @@ def _parse(data: Any, source: str) -> PriceTable:
     for model, row in data["models"].items():
         if not isinstance(row, dict) or "input" not in row or "output" not in row:
             raise UsageError(f"{source}: price of {model!r} needs numeric 'input' and 'output' (USD per million tokens)")
-        try:
-            values = {k: float(row[k]) for k in _FIELDS if k in row}
-        except (TypeError, ValueError):
-            raise UsageError(f"{source}: price of {model!r} has a non-numeric value") from None
-        if any(v < 0 for v in values.values()):
-            raise UsageError(f"{source}: price of {model!r} is negative")
-        prices[model] = Price(**values)
+        prices[model] = Price(**{k: _usd_per_million(row[k], source, model, k) for k in _FIELDS if k in row})
     return PriceTable(prices, str(data.get("read_on", "")), source)
+
+
+def _usd_per_million(value: Any, source: str, model: str, field: str) -> float:
+    """A price field: a finite, non-negative JSON number (NaN and infinities would defeat the cap)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise UsageError(f"{source}: {field} price of {model!r} is {json.dumps(value)}, not a number; "
+                         "give USD per million tokens as a plain JSON number (e.g. 3.0)")
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"{source}: {field} price of {model!r} is {value}; "
+                         "give USD per million tokens as a finite number of at least 0 (e.g. 3.0)")
+    return float(value)
+
+
+def require_prices(engines: Iterable[Any], cap_flag: str) -> None:
+    """Before any call: a spending cap needs every paid model's price (local and mock are free)."""
+    for engine in engines:
+        if engine.price() is None:
+            raise UsageError(f"{cap_flag} needs a price for {engine.model_string}, which the price table does not "
+                             'list; add it with --prices FILE (JSON: {"models": {"MODEL": {"input": USD, '
+                             '"output": USD}}}, USD per million tokens)')
 
 
 def load_prices(override_path: str | Path | None = None) -> PriceTable:

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .cache import RequestCache, default_cache_dir
+from .cli_support import check_input_file, check_output_path
 from .engines import Engine, EngineOptions, ModelSpec, create_engine, parse_model_spec
 from .errors import UsageError
+from .gguf_file import check_gguf
 from .ledger import Ledger
 from .pricing import PriceTable, load_prices
 
@@ -50,6 +52,12 @@ class RuntimeConfig:
     def validate(self) -> None:
         if self.max_cost is not None and (not math.isfinite(self.max_cost) or self.max_cost <= 0):
             raise UsageError(f"--max_cost must be a positive number of USD (got {self.max_cost})")
+        if self.prices is not None:
+            check_input_file(Path(self.prices), "--prices")
+        cache = self.cache_path()
+        if cache is not None:
+            flag = "--cache_dir" if self.cache_dir else "the request cache folder ($PROMPTBUDGET_CACHE_DIR, --cache_dir)"
+            check_output_path(cache, flag, directory=True)
 
     def cache_path(self) -> Path | None:
         if self.no_cache:
@@ -74,6 +82,8 @@ class Runtime:
         parsed = spec if isinstance(spec, ModelSpec) else parse_model_spec(spec)
         key = str(parsed)
         if key not in self._engines:
+            if parsed.engine == "local" and parsed.model != "default":
+                check_gguf(Path(parsed.model))
             options = EngineOptions(ledger=self.ledger, cache=self.cache, prices=self.prices,
                                     base_url=self.config.base_url, extra=self.extra)
             engine = create_engine(parsed, options)

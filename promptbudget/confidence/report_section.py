@@ -8,8 +8,8 @@ standalone page plus the PNGs.
 
 from __future__ import annotations
 
+import base64
 import html
-import os
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,19 @@ def render_html(ctx: dict[str, Any], images: dict[str, str] | None = None) -> st
     return "\n".join(parts)
 
 
+PAGE_CSS = ("body{font-family:sans-serif;max-width:1200px;margin:auto}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}.warning{color:#a40}img{max-width:100%}")
+
+
+def page_policy(css: str) -> str:
+    """The main report's Content-Security-Policy, for a page with no script: only its own stylesheet
+    (by hash) and data: images; nothing loads, runs, submits or rebases."""
+    from ..report.render import csp_hash
+
+    return (f"default-src 'none'; script-src 'none'; style-src {csp_hash(css)}; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
 def write_report(results: dict[str, Any], out_dir: str | Path) -> tuple[Path, list[Path]]:
     """A standalone page `<out_dir>/<prefix>.html` with PNGs in `<out_dir>/plots/`."""
     from .plots import save_pngs
@@ -112,11 +125,13 @@ def write_report(results: dict[str, Any], out_dir: str | Path) -> tuple[Path, li
     pngs = save_pngs(results, out_dir / "plots")
     ctx = context(results)
     prefix = ctx["files"]["prefix"]
-    images = {p.stem[len(prefix) + 1:]: os.path.relpath(p, out_dir).replace(os.sep, "/") for p in pngs}
-    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(ctx['title'])}</title>"
-            "<style>body{font-family:sans-serif;max-width:1200px;margin:auto}table{border-collapse:collapse}"
-            "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}.warning{color:#a40}"
-            "img{max-width:100%}</style></head><body>" + render_html(ctx, images) + "</body></html>\n")
+    # Embedded, as in the main report: its policy lets images come only from data: URLs.
+    images = {p.stem[len(prefix) + 1:]: "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii")
+              for p in pngs}
+    page = (f"<!doctype html><html><head><meta charset='utf-8'>"
+            f'<meta http-equiv="Content-Security-Policy" content="{page_policy(PAGE_CSS)}">'
+            f"<title>{html.escape(ctx['title'])}</title><style>{PAGE_CSS}</style></head><body>"
+            + render_html(ctx, images) + "</body></html>\n")
     path = out_dir / f"{prefix}.html"
     path.write_text(page, encoding="utf-8")
     return path, pngs

@@ -8,7 +8,6 @@ probability that it is correct. Everything is planned and validated before any c
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from tasks.extraction import strip_thinking
 
 from .. import __version__
+from ..cli_support import check_output_path
 from ..engines import Engine, Request
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..ledger import call_scope
@@ -33,7 +33,7 @@ from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
 
 SCHEMA = "promptbudget.confidence_split/1"
-DEFAULT_MODEL = "claude-sonnet-4-5-20250929"
+from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SPLITS = ("train", "val", "test")
 MIN_MEANINGFUL_SAMPLES = 30
@@ -116,22 +116,6 @@ def ratio_label(ratio: float) -> str:
     return short if float(short) == ratio else repr(float(ratio))
 
 
-def check_output_path(path: Path, flag: str, *, directory: bool = False) -> None:
-    """Refuse, before any call, a path that could not be written when the run ends."""
-    kind = "folder" if directory else "file"
-    if not directory and (not path.name or path.name in (".", "..")):
-        raise UsageError(f"{flag} {path} names no file; give a file path")
-    if path.exists() and path.is_dir() != directory:
-        raise UsageError(f"{flag} {path} is a {'file' if directory else 'directory'}; give a {kind} path")
-    parent = path if directory and path.exists() else path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if parent.exists() and not parent.is_dir():
-        raise UsageError(f"{flag} {path}: {parent} is a file, not a directory")
-    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {parent}")
-
-
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", "")).strip("-")[-60:] or "x"
 
@@ -185,7 +169,7 @@ def fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
 
 
 def load_task(name: str) -> Any:
-    from ..optimize.loop import load_task_or_usage_error
+    from ..task_loader import load_task_or_usage_error
 
     return load_task_or_usage_error(name)
 
@@ -210,8 +194,17 @@ def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> Plan:
     return Plan(task, items, engine, style, system_prompt, cells, plan_warnings(config, engine, style, cells, items))
 
 
+def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
+    """A warning per value given more than once (each distinct value makes one set of cells)."""
+    counts: dict[float, int] = {}
+    for value in values:
+        counts[float(value)] = counts.get(float(value), 0) + 1
+    return [f"{flag} {ratio_label(value)} is given {count} times; it runs once"
+            for value, count in counts.items() if count > 1]
+
+
 def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[Cell], items: list[Any]) -> list[str]:
-    warnings = []
+    warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
     if getattr(engine, "is_tiny_default", False):
         from ..engines.local import SMALL_MODEL_WARNING
 

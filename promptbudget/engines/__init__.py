@@ -7,6 +7,10 @@ Model specs:
   local/PATH.gguf      any GGUF file
   anthropic/MODEL      Claude (or an Anthropic-compatible server with --base_url)
   claude-...           shorthand for anthropic/claude-...
+  bedrock/MODEL        Claude on Amazon Bedrock, e.g. bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0
+  vertex/MODEL         Claude on Google Vertex AI, e.g. vertex/claude-sonnet-4-5@20250929
+  openai/MODEL         an OpenAI-compatible Chat Completions server (vLLM, SGLang, Ollama, LM Studio,
+                       llama-server) at --base_url
 """
 
 from __future__ import annotations
@@ -17,24 +21,20 @@ from typing import Any
 
 from ..errors import UsageError
 from .types import ROLES, Completion, Request, Thinking, Usage
-
-
-def __getattr__(name: str) -> Any:
-    # The engine base classes import TextGrad (slow); value types stay importable without it.
-    if name in ("Engine", "RoleEngine"):
-        from . import base
-
-        return getattr(base, name)
-    raise AttributeError(name)
+from .base import Engine, RoleEngine
+from .models import DEFAULT_MODEL
 
 _REGISTRY: dict[str, str] = {
     "mock": "promptbudget.engines.mock:MockEngine",
     "local": "promptbudget.engines.local:LocalEngine",
     "anthropic": "promptbudget.engines.anthropic_engine:AnthropicEngine",
+    "bedrock": "promptbudget.engines.platforms:BedrockEngine",
+    "vertex": "promptbudget.engines.platforms:VertexEngine",
+    "openai": "promptbudget.engines.openai_engine:OpenAIEngine",
 }
 
-SPEC_HELP = ("model specs: mock, mock:SCRIPT.json, local, local/PATH.gguf, anthropic/MODEL, "
-             "or a Claude model id such as claude-sonnet-4-5-20250929")
+SPEC_HELP = ("model specs: mock, mock:SCRIPT.json, local, local/PATH.gguf, anthropic/MODEL, bedrock/MODEL, "
+             f"vertex/MODEL, openai/MODEL (with --base_url), or a Claude model id such as {DEFAULT_MODEL}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,11 @@ def parse_model_spec(spec: str) -> ModelSpec:
         return ModelSpec(engine, model)
     if spec.startswith("claude-"):
         return ModelSpec("anthropic", spec)
+    if sep and engine and model and "/" not in engine and "." not in engine:
+        raise UsageError(f"unknown engine or platform {engine!r} in {spec!r}; choose one of "
+                         f"{', '.join(p + '/' for p in engine_names() if p not in ('mock',))}")
+    if sep and engine in _REGISTRY and not model:
+        raise UsageError(f"{spec!r} names no model after {engine + '/'!r}; {SPEC_HELP}")
     raise UsageError(f"unknown model {spec!r}; {SPEC_HELP}")
 
 
@@ -96,5 +101,5 @@ def create_engine(spec: str | ModelSpec, options: EngineOptions | None = None) -
 
 __all__ = [
     "Engine", "RoleEngine", "Completion", "Request", "Thinking", "Usage", "ROLES", "ModelSpec",
-    "EngineOptions", "create_engine", "parse_model_spec", "register", "engine_names", "SPEC_HELP",
+    "EngineOptions", "create_engine", "parse_model_spec", "register", "engine_names", "SPEC_HELP", "DEFAULT_MODEL",
 ]

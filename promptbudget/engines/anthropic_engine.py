@@ -13,6 +13,7 @@ import os
 import random
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from ..errors import EngineError, UsageError
 from ..jsonio import write_json_atomic
 from .base import Engine
 from .capabilities import BUILTIN_CAPABILITIES, GENERIC_COMPATIBLE, Capabilities, from_model_info
+from .models import check_lifecycle, lifecycle_of
 from .types import Completion, Request, Thinking, Usage
 
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -43,13 +45,17 @@ class RetryPolicy:
         return backoff * (0.75 + 0.25 * random.random())
 
 
+class ModelLifecycleWarning(UserWarning):
+    """The chosen model is deprecated: it still works, and will reach end of life."""
+
+
 class AnthropicEngine(Engine):
     engine_name = "anthropic"
 
-    def __init__(self, model: str, *, api_key: str, base_url: str | None = None,
+    def __init__(self, model: str, *, api_key: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, timeout_s: float = 600.0,
                  capabilities_dir: str | os.PathLike | None = None,
-                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, **kwargs: Any):
+                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, client: Any = None, **kwargs: Any):
         super().__init__(model, **kwargs)
         import anthropic
 
@@ -57,10 +63,20 @@ class AnthropicEngine(Engine):
         self.base_url = base_url
         self.retry = retry or RetryPolicy()
         self.stream_above_max_tokens = stream_above_max_tokens
-        self.client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
+        self.client = client if client is not None else anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
         self._capabilities: Capabilities | None = None
         self._capabilities_lock = threading.Lock()
         self._capabilities_dir = Path(capabilities_dir) if capabilities_dir else None
+
+    @property
+    def canonical_model(self) -> str:
+        """The first-party Claude id of this model (capabilities, lifecycle, prices)."""
+        return self.model
+
+    def _trusts_sdk_dates(self) -> bool:
+        """A retired id is refused offline only when it names a real Claude endpoint's model."""
+        return self.base_url is None
 
     @classmethod
     def create(cls, model: str, options: Any) -> "AnthropicEngine":
@@ -82,8 +98,27 @@ class AnthropicEngine(Engine):
     def capabilities(self) -> Capabilities:
         with self._capabilities_lock:
             if self._capabilities is None:
-                self._capabilities = self._discover_capabilities()
+                discovered = self._discover_capabilities()
+                self._check_lifecycle(discovered)
+                self._capabilities = discovered
             return self._capabilities
+
+    def _check_lifecycle(self, caps: Capabilities) -> None:
+        """Refuse a retired model (UsageError), warn once about a deprecated one."""
+        from datetime import date
+
+        from_api = caps.source == "models_api"
+        lifecycle = lifecycle_of(
+            self.canonical_model, api_state=caps.lifecycle if from_api else None,
+            api_retires_at=date.fromisoformat(caps.retires_at) if from_api and caps.retires_at else None,
+            trust_sdk_dates=self._trusts_sdk_dates())
+        platform = self.engine_name if self.engine_name != "anthropic" else None
+        warning = check_lifecycle(self.model_string, self.canonical_model, lifecycle, self._is_priced, platform)
+        if warning is not None:
+            warnings.warn(warning, ModelLifecycleWarning, stacklevel=4)
+
+    def _is_priced(self, model: str) -> bool:
+        return self.prices.price_for(self.engine_name, model) is not None
 
     def _capabilities_file(self) -> Path | None:
         if self._capabilities_dir is None:
@@ -175,7 +210,7 @@ class AnthropicEngine(Engine):
         params.pop("output_config", None)
         try:
             return int(self.client.messages.count_tokens(**params).input_tokens)
-        except (self._anthropic.APIError, ValueError):
+        except (self._anthropic.AnthropicError, ValueError):
             return self.estimate_input_tokens(request)
 
     def close(self) -> None:
@@ -239,4 +274,4 @@ def _message(exc: Exception) -> str:
     return str(getattr(exc, "message", None) or exc)
 
 
-__all__ = ["AnthropicEngine", "RetryPolicy", "API_KEY_ENV", "Thinking"]
+__all__ = ["AnthropicEngine", "RetryPolicy", "API_KEY_ENV", "Thinking", "ModelLifecycleWarning"]

@@ -1,21 +1,20 @@
-"""The engine interface: TextGrad's `EngineLM`, plus billed usage, a ledger and a cache.
+"""The engine interface: complete a Request, return a Completion, with a ledger and a cache.
 
-An engine talks to one model. `complete()` is the rich call (text, usage, stop reason);
-`generate()`/`__call__` is what TextGrad's Variables, losses and TGD call. Every call goes
-through `complete()`, so every call is cached, priced and recorded in the ledger.
-`for_role()` returns a view with its own role and generation settings, so that answers,
-feedback and optimizer calls are attributed to their role even on one shared engine.
+An engine talks to one model. Every call goes through `complete()`, so every call is cached,
+priced and recorded in the ledger. `for_role()` returns a view with its own role and
+generation settings, so that answers, feedback and optimizer calls are attributed to their
+role even on one shared engine. Engines know nothing of TextGrad: the optimize loop presents
+a RoleEngine to it through `promptbudget.optimize.textgrad_adapter`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from ..textgrad_env import EngineLM
-from ..cache import RequestCache, cache_key
+from ..cache import CacheWriteError, RequestCache, cache_key
 from ..errors import UsageError
 from ..ledger import Ledger
 from ..pricing import Price, PriceTable, load_prices
@@ -23,7 +22,7 @@ from .capabilities import Capabilities
 from .types import ROLES, Completion, Request, Thinking, Usage
 
 
-class Engine(EngineLM):
+class Engine(ABC):
     engine_name: ClassVar[str] = "base"
 
     def __init__(self, model: str, *, ledger: Ledger | None = None, cache: RequestCache | None = None,
@@ -81,61 +80,66 @@ class Engine(EngineLM):
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
         if self.cache is None:
-            return self._paid_call(request, role, None)
+            return self._paid_call(request, role, None, None)
         material = {**self.cache_identity(), "request": request.to_dict()}
         key = cache_key(material)
         with self.cache.lock(key):
             hit = self.cache.get(key)
             if hit is None:
-                completion = self._paid_call(request, role, key)
-                self.cache.put(key, material, completion)
-                return completion
-            completion, paid_at = hit.as_cached(), None
+                return self._paid_call(request, role, key, material)
+            completion, paid_at, call_id = hit.as_cached(), None, None
             orphan = self.ledger.claim_orphan(key)
             if orphan is not None:
                 completion = replace(hit, cached=False, retries=orphan.retries, latency_s=orphan.latency_s)
-                paid_at = orphan.timestamp
-        self._record(role, completion, key, paid_at)
+                paid_at, call_id = orphan.timestamp, orphan.call_id
+        self._record(role, completion, key, paid_at, call_id)
         return completion
 
-    def _paid_call(self, request: Request, role: str, key: str | None) -> Completion:
-        """Call the model within a --max_cost reservation.
+    def _paid_call(self, request: Request, role: str, key: str | None, material: dict[str, Any] | None) -> Completion:
+        """Call the model within a --max_cost reservation, its intent on disk first.
 
-        The call is recorded before its reservation is released, so other threads never see its
-        money as neither reserved nor spent; and before it is cached, so a kill between the two
-        may repeat a call but never leaves a paid call uncounted."""
-        worst = self.worst_case_cost(request) or 0.0
-        self.ledger.reserve(worst)
+        The reply is cached, then recorded, then the reservation released: other threads never
+        see its money as neither reserved nor spent, and a kill after the cache write leaves an
+        intent that a resume turns back into the exact record. A kill during the call leaves an
+        intent whose worst case is reported as unaccounted."""
+        price, worst = self.price(), self.worst_case_cost(request) or 0.0
+        free = price is not None and worst == 0.0  # nothing to account for: no intent, no fsync
+        intent = None if free else {"role": role, "engine": self.engine_name, "model": self.model,
+                                    "cache_key": key, "price": price.to_dict() if price else None}
+        call_id = self.ledger.begin_call(worst, intent)
+        failed, cache_failure = True, None
         try:
             completion = self._complete(request)
-            self._record(role, completion, key)
-            return completion
+            failed = False
+            if key is not None and self.cache is not None and material is not None:
+                try:
+                    self.cache.put(key, material, completion, call_id=call_id)
+                except CacheWriteError as exc:  # the call is recorded all the same, then the run hears of it
+                    cache_failure = exc
+            self._record(role, completion, key, call_id=call_id)
         finally:
-            self.ledger.release(worst)
+            self.ledger.end_call(call_id, worst, failed=failed)
+        if cache_failure is not None:
+            raise cache_failure
+        return completion
 
-    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None) -> None:
+    def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None,
+                call_id: str | None = None) -> None:
         price = self.price()
         cost = price.cost(completion.usage) if price is not None else None
         self.ledger.record(role=role, engine=self.engine_name, model=self.model, completion=completion,
-                           cost_usd=cost, cache_key=key, paid_at=paid_at)
+                           cost_usd=cost, cache_key=key, paid_at=paid_at, call_id=call_id)
 
     def for_role(self, role: str, *, max_tokens: int | None = None,
                  thinking: Thinking | None = None) -> "RoleEngine":
         thinking = thinking if thinking is not None else Thinking.off()
         return RoleEngine(self, role, max_tokens or self.default_max_tokens(thinking), thinking)
 
-    # --- TextGrad's EngineLM interface --------------------------------------------------
-    def generate(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.for_role("answer").generate(prompt, system_prompt=system_prompt, **kwargs)
-
-    def __call__(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.generate(prompt, system_prompt=system_prompt, **kwargs)
-
     def close(self) -> None:
         """Release clients or model weights. Safe to call twice."""
 
 
-class RoleEngine(EngineLM):
+class RoleEngine:
     """An engine seen through one role and one set of generation settings."""
 
     def __init__(self, engine: Engine, role: str, max_tokens: int, thinking: Thinking):
@@ -154,11 +158,3 @@ class RoleEngine(EngineLM):
 
     def complete(self, prompt: str, system: str | None = None, sample_index: int = 0) -> Completion:
         return self.engine.complete(self.request(prompt, system, sample_index), role=self.role)
-
-    def generate(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        if not isinstance(prompt, str):
-            raise UsageError("promptbudget engines take text prompts only")
-        return self.complete(prompt, system_prompt).text
-
-    def __call__(self, prompt: Any, system_prompt: str | None = None, **kwargs: Any) -> str:
-        return self.generate(prompt, system_prompt=system_prompt, **kwargs)

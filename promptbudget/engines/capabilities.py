@@ -19,12 +19,17 @@ class Capabilities:
     source: str = "builtin"
     lifecycle: str = "active"
     notes: tuple[str, ...] = field(default=())
+    budget_deprecated: bool = False
+    """A manual budget still works but is deprecated (the 4.6 generation): default to adaptive."""
+    retires_at: str | None = None
+    """ISO date of the scheduled retirement, from the Models API."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "thinking_budget": self.thinking_budget, "thinking_adaptive": self.thinking_adaptive,
             "thinking_off": self.thinking_off, "effort_levels": list(self.effort_levels),
             "max_tokens": self.max_tokens, "source": self.source, "lifecycle": self.lifecycle,
+            "budget_deprecated": self.budget_deprecated, "retires_at": self.retires_at,
         }
 
     @classmethod
@@ -34,11 +39,12 @@ class Capabilities:
             thinking_off=bool(data.get("thinking_off", True)),
             effort_levels=tuple(data.get("effort_levels", ())), max_tokens=data.get("max_tokens"),
             source=data.get("source", "cache"), lifecycle=data.get("lifecycle", "active"),
+            budget_deprecated=bool(data.get("budget_deprecated", False)), retires_at=data.get("retires_at"),
         )
 
     def default_thinking(self) -> Thinking:
         """The thinking mode used when the user asks for thinking without saying how."""
-        if self.thinking_budget:
+        if self.thinking_budget and not (self.budget_deprecated and self.thinking_adaptive):
             return Thinking.budget(16000)
         if self.thinking_adaptive:
             return Thinking.adaptive("high" if "high" in self.effort_levels else self.effort_levels[-1])
@@ -75,25 +81,27 @@ class Capabilities:
 
 
 _LEGACY = dict(thinking_budget=True, thinking_adaptive=False, effort_levels=(), max_tokens=64000)
+_OPUS_4_5 = dict(thinking_budget=True, thinking_adaptive=False, effort_levels=("low", "medium", "high"),
+                 max_tokens=64000)
 _HYBRID = dict(thinking_budget=True, thinking_adaptive=True, effort_levels=("low", "medium", "high", "max"),
-               max_tokens=64000)
+               max_tokens=64000, budget_deprecated=True)
 _ADAPTIVE_ONLY = dict(thinking_budget=False, thinking_adaptive=True,
                       effort_levels=("low", "medium", "high", "xhigh", "max"), max_tokens=128000)
 
-# Used when the Models API is not reachable (offline, or a compatible server without /v1/models).
+# Every Claude id the installed SDK names (a test keeps it so). Used when the Models API is not
+# reachable (offline, a compatible server without /v1/models, Bedrock, Vertex AI). Manual budgets:
+# the 4.5 generation; deprecated on the 4.6 generation; rejected from Opus 4.7 and the 5 family on.
 BUILTIN_CAPABILITIES: dict[str, Capabilities] = {
-    "claude-haiku-4-5-20251001": Capabilities(**_LEGACY),
-    "claude-haiku-4-5": Capabilities(**_LEGACY),
-    "claude-sonnet-4-5-20250929": Capabilities(**_LEGACY),
-    "claude-sonnet-4-5": Capabilities(**_LEGACY),
-    "claude-opus-4-5-20251101": Capabilities(thinking_budget=True, thinking_adaptive=False,
-                                             effort_levels=("low", "medium", "high"), max_tokens=64000),
-    "claude-opus-4-5": Capabilities(thinking_budget=True, thinking_adaptive=False,
-                                    effort_levels=("low", "medium", "high"), max_tokens=64000),
+    **{model: Capabilities(**_LEGACY) for model in (
+        "claude-haiku-4-5-20251001", "claude-haiku-4-5", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5")},
+    **{model: Capabilities(**_OPUS_4_5) for model in ("claude-opus-4-5-20251101", "claude-opus-4-5")},
     "claude-sonnet-4-6": Capabilities(**_HYBRID),
     "claude-opus-4-6": Capabilities(**{**_HYBRID, "max_tokens": 128000}),
-    "claude-opus-4-7": Capabilities(**_ADAPTIVE_ONLY),
-    "claude-sonnet-5": Capabilities(**_ADAPTIVE_ONLY),
+    "claude-mythos-preview": Capabilities(**{**_HYBRID, "max_tokens": 128000}),
+    **{model: Capabilities(**_ADAPTIVE_ONLY) for model in (
+        "claude-opus-4-7", "claude-opus-4-8", "claude-sonnet-5", "claude-opus-5", "claude-mythos-5",
+        "claude-fable-5", "claude-mythos-5-1", "claude-fable-5-1", "claude-opus-5-5", "claude-sonnet-5-5",
+        "claude-haiku-5-5", "claude-mythos-5-2", "claude-fable-5-2")},
 }
 
 # A model on an Anthropic-compatible server (llama-server, Ollama) that has no Models API.
@@ -108,6 +116,7 @@ def from_model_info(info: Any) -> Capabilities | None:
         return None
     types = caps.thinking.types
     effort = caps.effort
+    retires_at = getattr(info, "retires_at", None)
     levels = tuple(level for level in EFFORT_LEVELS
                    if effort.supported and getattr(effort, level, None) is not None
                    and getattr(effort, level).supported)
@@ -119,4 +128,12 @@ def from_model_info(info: Any) -> Capabilities | None:
         max_tokens=getattr(info, "max_tokens", None),
         source="models_api",
         lifecycle=getattr(info, "lifecycle", "active") or "active",
+        budget_deprecated=bool(getattr(info, "id", None) in _budget_deprecated_ids()),
+        retires_at=retires_at.date().isoformat() if retires_at is not None else None,
     )
+
+
+def _budget_deprecated_ids() -> set[str]:
+    from .models import sdk_budget_deprecated
+
+    return {m for m, caps in BUILTIN_CAPABILITIES.items() if caps.budget_deprecated} | set(sdk_budget_deprecated())

@@ -1,8 +1,7 @@
 """A deterministic offline engine: a real registered engine for tests and free dry runs.
 
-It never calls a model. It recognises what kind of call it gets from the text, the way a
-real model would (an optimizer call asks for <IMPROVED_VARIABLE> tags, a feedback call
-carries TextGrad's gradient-engine system prompt, ...), and answers by fixed rules:
+It never calls a model. It answers by the call's role (answer, feedback, optimizer,
+classifier, confidence, judge), never by marker strings inside the prompt, by fixed rules:
 
 * answer calls look the question up in the bundled tasks (or a script's `answers`) and are
   right for a fixed share of questions: question q is right when hash(q) < accuracy. So
@@ -16,6 +15,7 @@ A script (`mock:PATH.json`) overrides any of these; see `MockScript`.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import re
@@ -31,6 +31,8 @@ from .capabilities import Capabilities
 from .types import EFFORT_LEVELS, Completion, Request, Thinking, Usage
 
 OPTIMIZER_MARKER = "<IMPROVED_VARIABLE>"
+# The prompts of the feedback, classifier and confidence calls carry these phrases (other modules
+# check that they do); the mock does not read them: it dispatches on the call's role.
 FEEDBACK_MARKER = "You are the gradient (feedback) engine"
 CLASSIFIER_MARKER = "task complexity classifier"
 CONFIDENCE_MARKER = "probability that the proposed answer is correct"
@@ -40,6 +42,8 @@ DEFAULT_EDITS = (
     {"append": "Check the arithmetic of the final step before answering."},
     {"append": "Keep the reasoning brief."},
 )
+
+_CALL_ROLE: contextvars.ContextVar[str] = contextvars.ContextVar("mock_call_role", default="answer")
 
 _EFFORT_THINKING = {"low": 256, "medium": 768, "high": 1536, "xhigh": 2500, "max": 4000}
 
@@ -150,28 +154,36 @@ class MockEngine(Engine):
                             max_tokens=128000, source="mock")
 
     def cache_identity(self) -> dict[str, Any]:
-        return {**super().cache_identity(), "script": self._script_digest}
+        # The reply depends on the role, so the role is part of the mock's cache key.
+        return {**super().cache_identity(), "script": self._script_digest, "role": _CALL_ROLE.get()}
+
+    def complete(self, request: Request, *, role: str = "answer") -> Completion:
+        token = _CALL_ROLE.set(role)
+        try:
+            return super().complete(request, role=role)
+        finally:
+            _CALL_ROLE.reset(token)
 
     def _complete(self, request: Request) -> Completion:
         if self.script.latency_s:
             time.sleep(self.script.latency_s)
-        system = request.system or ""
-        if OPTIMIZER_MARKER in system or OPTIMIZER_MARKER in request.prompt:
-            text, stop = self._optimizer_reply(request.prompt), "end_turn"
-            thinking_tokens = 0
-        elif FEEDBACK_MARKER in system:
-            text, stop, thinking_tokens = self.script.feedback, "end_turn", 0
-        elif CLASSIFIER_MARKER in system:
-            text, stop, thinking_tokens = self.complexity(request.prompt), "end_turn", 0
-        elif CONFIDENCE_MARKER in system or CONFIDENCE_MARKER in request.prompt:
-            text, stop = self._confidence_reply(request), "end_turn"
-            thinking_tokens = min(_thinking_allowance(request.thinking), 400) if request.thinking.enabled else 0
-        else:
+        role = _CALL_ROLE.get()
+        thinking_tokens = 0
+        if role == "answer":
             return self._answer(request)
+        if role == "optimizer":
+            text = self._optimizer_reply(request.prompt)
+        elif role in ("feedback", "judge"):
+            text = self.script.feedback
+        elif role == "classifier":
+            text = self.complexity(request.prompt)
+        else:  # confidence
+            text = self._confidence_reply(request)
+            thinking_tokens = min(_thinking_allowance(request.thinking), 400) if request.thinking.enabled else 0
         output = _count_tokens(text) + thinking_tokens
-        usage = Usage(_count_tokens(system + request.prompt), output,
+        usage = Usage(_count_tokens((request.system or "") + request.prompt), output,
                       thinking_tokens if request.thinking.enabled else None)
-        return Completion(text=text, usage=usage, stop_reason=stop, model=self.model)
+        return Completion(text=text, usage=usage, stop_reason="end_turn", model=self.model)
 
     # --- answers -----------------------------------------------------------------------
     def gold(self, question: str) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
+from ..ledger import spend_text
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
@@ -97,7 +98,7 @@ def result_table(summary: dict[str, Any]) -> str:
     ledger = summary.get("ledger") or {}
     total = ledger.get("total", {})
     if total:
-        lines.append(f"calls {total['calls']} ({total['cached_calls']} from cache), spent ${total['billed_usd']:.4f}")
+        lines.append(f"calls {total['calls']} ({total['cached_calls']} from cache), {spend_text(ledger)}")
     for warning in summary.get("warnings", []):
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

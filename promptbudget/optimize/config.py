@@ -7,15 +7,17 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
+from ..cli_support import check_output_path
 from ..engines.types import EFFORT_LEVELS
 from ..errors import UsageError
 from ..prompt_file import read_prompt_file
 from ..runtime import RuntimeConfig, add_runtime_arguments
 
-DEFAULT_MODEL = "claude-sonnet-4-5-20250929"
+from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 MIN_MEANINGFUL_SAMPLES = 30
 
 
@@ -108,6 +110,9 @@ class OptimizeConfig:
         for name in ("batch_size", "max_epochs", "steps_per_epoch", "num_threads", "eval_samples", "test_samples"):
             if getattr(self, name) < 1:
                 raise UsageError(f"--{name} must be at least 1 (got {getattr(self, name)})")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise UsageError(f"--max_tokens must be at least 1 (got {self.max_tokens}); leave it out for the "
+                             "model's default")
         if self.optimizer_max_tokens is not None and self.optimizer_max_tokens < 1:
             raise UsageError(f"--optimizer_max_tokens must be at least 1 (got {self.optimizer_max_tokens})")
         if self.custom_prompt is not None and self.prompt_file is not None:
@@ -122,6 +127,7 @@ class OptimizeConfig:
             raise UsageError("--accuracy_tolerance must be between 0 and 1")
         if self.token_tolerance < 0:
             raise UsageError("--token_tolerance must not be negative")
+        check_output_path(Path(self.output_dir), "--output_dir", directory=True)
         self.runtime().validate()
 
     def starting_prompt(self, task_instruction: str) -> str:
@@ -130,6 +136,19 @@ class OptimizeConfig:
         if self.prompt_file is None:
             return task_instruction
         return read_prompt_file(self.prompt_file).strip()
+
+    def fitted_to(self, task_name: str, val_size: int, test_size: int) -> tuple[OptimizeConfig, list[str]]:
+        """These settings with --eval_samples/--test_samples cut to the split sizes, and a warning per cut."""
+        sizes = {"test_samples": ("test", test_size)}
+        if self.run_validation:
+            sizes["eval_samples"] = ("validation", val_size)
+        cuts, warnings = {}, []
+        for name, (split, size) in sizes.items():
+            if 0 < size < getattr(self, name):
+                cuts[name] = size
+                warnings.append(f"--{name} {getattr(self, name)} is more than the {size} {split} items of task "
+                                f"{task_name}; the run uses all {size} and records --{name} {size}")
+        return replace(self, **cuts), warnings
 
     def sample_warnings(self) -> list[str]:
         warnings = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from ..engines.capabilities import Capabilities
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..ledger import call_scope
 from ..runtime import Runtime
+from ..task_loader import load_task_or_usage_error
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from ..textgrad_env import point_textgrad_log, textgrad as tg
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
@@ -42,7 +44,12 @@ from .prompt_check import format_warning
 from .ladder_stage import choose_pair, front_versions, pair_front
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
-from .store import RunStore
+from ..cache import CacheWriteError
+from .store import RunStore, RunWriteError
+from .textgrad_adapter import as_textgrad_engine
+
+VALIDATION_CHUNK = 8
+"""Validation items answered between early-stop checks (at most this many threads share them)."""
 
 
 def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
@@ -56,17 +63,6 @@ def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
     if config.thinking_budget is not None:
         return Thinking.budget(config.thinking_budget)
     return caps.default_thinking()
-
-
-def load_task_or_usage_error(name: str) -> Any:
-    from tasks import load_task
-
-    try:
-        return load_task(name)
-    except FileNotFoundError as exc:
-        raise UsageError(f"task file not found: {exc.filename or exc}") from None
-    except ValueError as exc:  # unknown task names and malformed task files
-        raise UsageError(str(exc)) from None
 
 
 @dataclass
@@ -103,12 +99,13 @@ class OptimizationRun:
 
     # --- planning (no calls, no writes) ------------------------------------------------
     def _make_plan(self) -> Plan:
+        task = load_task_or_usage_error(self.config.task)
+        self.config, warnings = self.config.fitted_to(self.config.task, len(task.val), len(task.test))
         config = self.config
-        task = load_task_or_usage_error(config.task)
         starting_prompt = config.starting_prompt(task.instruction)
         answer_engine = self.runtime.engine(config.model)
         thinking = resolve_thinking(config, answer_engine.capabilities())
-        max_tokens = config.max_tokens or answer_engine.default_max_tokens(thinking)
+        max_tokens = answer_engine.default_max_tokens(thinking) if config.max_tokens is None else config.max_tokens
         answer = answer_engine.for_role("answer", max_tokens=max_tokens, thinking=thinking)
         helper_engine = self.runtime.engine(config.optimizer_model or config.model)
         feedback = helper_engine.for_role("feedback", max_tokens=config.optimizer_max_tokens)
@@ -121,7 +118,7 @@ class OptimizationRun:
             raise UsageError(f"task {config.task} has no test items")
         val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
         test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
-        warnings = config.sample_warnings()
+        warnings += config.sample_warnings()
         if config.custom_prompt is not None or config.prompt_file is not None:
             warnings += [w for w in [format_warning(starting_prompt, task)] if w]
         if getattr(answer_engine, "is_tiny_default", False):
@@ -174,7 +171,7 @@ class OptimizationRun:
         resumed = self._open()
         plan = self.plan
         point_textgrad_log(plan.run_dir / "textgrad.jsonl")
-        self.runtime.ledger.subscribe(self.store.append_call)
+        self.store.attach(self.runtime.ledger, self.runtime.cache)
         self.events(RunStarted(plan.run_id, str(plan.run_dir), resumed, plan.total_steps, plan.warnings))
         status, error = "completed", None
         try:
@@ -186,19 +183,20 @@ class OptimizationRun:
                 self._final_evaluation()
         except BudgetExceeded as exc:
             status, error = "stopped", f"cost cap reached: {exc}"
-        except EngineError as exc:
+        except (EngineError, RunWriteError, CacheWriteError) as exc:
             status, error = "failed", str(exc)
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed run, whatever raised it
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            self.store.append_event({"event": "Crashed", "traceback": traceback.format_exc()})
         finally:
-            for orphan in self.runtime.ledger.unclaimed_orphans():
-                self.runtime.ledger.restore(orphan)
-            self.store.clear_orphans()
+            self.store.settle_orphans(self.runtime.ledger)
             self.summary["status"] = status if status != "completed" or self._is_complete() else "stopped"
             self.summary["error"] = error
             self.summary["ledger"] = self.runtime.ledger.summary()
-            self.store.save(self.summary)
+            self.store.save_final(self.summary)
             self._emit(RunFinished(self.summary["status"], error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
         if self.summary["status"] == "completed":
@@ -301,10 +299,11 @@ class OptimizationRun:
     def _validation_of(self, version: int, checkpoint: int,
                        early_stop: Callable[[list[ItemResult]], Decision | None] | None = None,
                        rung: int | None = None) -> tuple[list[ItemResult], Decision | None]:
-        """Evaluate a version on the fixed validation subset, in chunks of --num_threads items.
+        """Evaluate a version on the fixed validation subset, in chunks of VALIDATION_CHUNK items.
 
         `early_stop` sees the results so far after each chunk; when it returns a decision (a
-        rejection that no remaining item could overturn) the evaluation stops there."""
+        rejection that no remaining item could overturn) the evaluation stops there. The chunk
+        size is fixed, not --num_threads, so the items evaluated do not depend on the threads."""
         items = self.plan.val_items
         rung = self.summary.get("current_rung", self.plan.start_rung) if rung is None else rung
         done = self._val_cache.setdefault((version, rung), [])
@@ -313,7 +312,7 @@ class OptimizationRun:
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
             text = self.summary["prompts"][version]["text"]
-            chunk = self.config.num_threads if early_stop else len(items)
+            chunk = VALIDATION_CHUNK if early_stop else len(items)
             while len(done) < len(items) and decision is None:
                 batch = items[len(done):len(done) + chunk]
                 answered = answer_items(
@@ -399,10 +398,10 @@ class OptimizationRun:
                     losses.append(efficiency_loss(prompt, question, completion, result.correct, median))
             total = tg.sum(losses) if len(losses) > 1 else losses[0]
             with call_scope(checkpoint=checkpoint, phase="feedback"):
-                total.backward(plan.feedback)
+                total.backward(as_textgrad_engine(plan.feedback))
             record["losses"] = [loss.value for loss in losses]
             record["feedback"] = gradient_texts(prompt)
-            optimizer = tg.TGD(parameters=[prompt], engine=plan.optimizer,
+            optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
                                constraints=format_constraints(plan.starting_prompt))
             with call_scope(checkpoint=checkpoint, phase="optimizer"):
                 try:

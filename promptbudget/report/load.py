@@ -345,6 +345,7 @@ def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> dict[str, Any]
     None when there are no call records (or they cannot be read: a warning says so)."""
     from ..ledger import CallRecord, Ledger
     from ..jsonio import read_jsonl
+    from ..optimize.store import RunStore
 
     try:
         calls = read_jsonl(run_dir / CALLS_FILE) if (run_dir / CALLS_FILE).exists() else []
@@ -358,7 +359,14 @@ def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> dict[str, Any]
         return None
     if not records:
         return None
-    return Ledger(records=records).summary()
+    ledger = Ledger(records=records)
+    ledger.hold_unaccounted(RunStore(run_dir).unaccounted())  # calls a kill caught in flight, at worst case
+    if ledger.unaccounted.calls:
+        warnings.append(f"{name}: {ledger.unaccounted.calls} calls were in flight when the run last stopped; "
+                        f"up to ${ledger.unaccounted.worst_case_usd:.4f}"
+                        f"{' plus an unknown amount' if ledger.unaccounted.unpriced_calls else ''} unaccounted "
+                        "(the server may have billed them)")
+    return ledger.summary()
 
 
 def load_results(results_dir: str | os.PathLike, task: str | None = None) -> LoadedResults:

@@ -111,6 +111,82 @@ def _role_totals(calls: int, input_tokens: int, output_tokens: int, thinking: in
             "unpriced_calls": 0, "engine_calls": calls}
 
 
+def _synthetic_step(index: int, rng: random.Random, accuracy_share: float, batch_size: int, eval_samples: int,
+                    val_ids: list[str], prompts: list[dict[str, Any]], params: list[dict[str, Any]],
+                    validation: dict[str, Any], current: int, inject: str | None) -> tuple[dict[str, Any], int]:
+    """One optimization step: a candidate, its minibatch gate and (when it passes) its validation."""
+    focus = "accuracy" if rng.random() < accuracy_share else "efficiency"
+    batch_ids = [f"gsm8k/train/{1000 + (index * batch_size + k) % 200}" for k in range(batch_size)]
+    batch = [_with_cost(_item_result(i, params[current])) for i in batch_ids]
+    edit = rng.choice(EDITS[focus])
+    parent = params[current]
+    if focus == "efficiency":
+        child = {"scale": parent["scale"] * rng.uniform(0.7, 1.02), "acc": parent["acc"] - rng.uniform(-0.02, 0.06)}
+    else:
+        child = {"scale": parent["scale"] * rng.uniform(0.98, 1.15), "acc": parent["acc"] + rng.uniform(-0.03, 0.07)}
+    text = prompts[current]["text"] + " " + edit + (f" {inject}" if inject and index % 5 == 0 else "")
+    version = len(prompts)
+    child.update(acc=min(0.97, max(0.05, child["acc"])), acc_key=f"v{version}", length=len(text))
+    params.append(child)
+    prompts.append({"version": version, "text": text, "parent": current, "step": index, "accepted": False})
+    # The minibatch gate: the candidate must improve the focused objective on the training batch.
+    gate_old, gate_new = summarize(batch), summarize([_with_cost(_item_result(i, child)) for i in batch_ids])
+    cand_validation = None
+    if (focus == "efficiency" and gate_new["mean_output_tokens"] >= gate_old["mean_output_tokens"]) or (
+            focus == "accuracy" and gate_new["accuracy"] < gate_old["accuracy"]):
+        decision = {"accepted": False, "reason": f"{focus} did not improve on the training items "
+                                                 f"(minibatch gate on the {batch_size} training items)"}
+    else:
+        validation[str(version)] = _evaluate(child, val_ids, version)
+        old, new = validation[str(current)]["summary"], validation[str(version)]["summary"]
+        decision = _decide(focus, old, new)
+        cand_validation = {"old": old, "new": new, "evaluated": eval_samples, "of": eval_samples}
+    if inject and index == 0:
+        decision["reason"] += f" {inject}"
+    note = f" {inject}" if inject else ""
+    step = {
+        "index": index, "epoch": index, "step": 0, "focus": focus, "prompt_version": current,
+        "batch_ids": batch_ids, "batch": batch, "batch_summary": summarize(batch),
+        "losses": [f"This response was billed {b['output_tokens']} output tokens.{note}" for b in batch],
+        "feedback": [f"The response spends tokens restating the problem; {edit.lower()}{note}"] * batch_size,
+        "optimizer_error": None, "candidate_version": version,
+        "minibatch_gate": {"old": gate_old, "new": gate_new}, "candidate_validation": cand_validation,
+        "decision": decision,
+    }
+    if decision["accepted"]:
+        prompts[version]["accepted"] = True
+        current = version
+    return step, current
+
+
+def _synthetic_ledger(accuracy_weight: float, epochs: int, batch_size: int, eval_samples: int, test_samples: int,
+                      validation: dict[str, Any], initial: dict[str, Any],
+                      final: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    answer_calls = test_samples * 2 + eval_samples * (epochs + 1) + batch_size * epochs
+    answer_out = int(sum(e["summary"]["total_output_tokens"] for e in validation.values())
+                     + initial["summary"]["total_output_tokens"] + final["summary"]["total_output_tokens"])
+    by_role = {
+        "answer": _role_totals(answer_calls, answer_calls * 150, answer_out, int(answer_out * 0.7)),
+        "feedback": _role_totals(epochs * batch_size * 2, epochs * batch_size * 2 * 900, epochs * batch_size * 2 * 60),
+        "optimizer": _role_totals(epochs, epochs * 1600, epochs * 90),
+    }
+    if accuracy_weight >= 0.5:  # some runs also paid a judge (as a confidence stage would)
+        by_role["judge"] = _role_totals(epochs, epochs * 700, epochs * 20)
+    total = {k: sum(r[k] for r in by_role.values()) for k in by_role["answer"]}
+    return by_role, total
+
+
+def _synthetic_warnings(test_samples: int, eval_samples: int) -> list[str]:
+    warnings = []
+    if test_samples < 30:
+        warnings.append(f"--test_samples {test_samples} is under 30: before/after differences at this size are "
+                        "mostly noise")
+    if eval_samples < 30:
+        warnings.append(f"--eval_samples {eval_samples} is under 30: accept/revert decisions at this size are "
+                        "close to coin flips")
+    return warnings
+
+
 def synthetic_run(*, task: str = "GSM8K_DSPy", accuracy_weight: float = 0.5, efficiency_weight: float = 0.5,
                   seed: int = 0, epochs: int = 20, batch_size: int = 3, eval_samples: int = 30,
                   test_samples: int = 100, inject: str | None = None, status: str = "completed") -> dict[str, Any]:
@@ -136,69 +212,16 @@ def synthetic_run(*, task: str = "GSM8K_DSPy", accuracy_weight: float = 0.5, eff
     current, steps = 0, []
     total_weight = accuracy_weight + efficiency_weight
     for index in range(epochs):
-        focus = "accuracy" if rng.random() < accuracy_weight / total_weight else "efficiency"
-        batch_ids = [f"gsm8k/train/{1000 + (index * batch_size + k) % 200}" for k in range(batch_size)]
-        batch = [_with_cost(_item_result(i, params[current])) for i in batch_ids]
-        edit = rng.choice(EDITS[focus])
-        parent = params[current]
-        if focus == "efficiency":
-            child = {"scale": parent["scale"] * rng.uniform(0.7, 1.02), "acc": parent["acc"] - rng.uniform(-0.02, 0.06)}
-        else:
-            child = {"scale": parent["scale"] * rng.uniform(0.98, 1.15), "acc": parent["acc"] + rng.uniform(-0.03, 0.07)}
-        text = prompts[current]["text"] + " " + edit + (f" {inject}" if inject and index % 5 == 0 else "")
-        version = len(prompts)
-        child.update(acc=min(0.97, max(0.05, child["acc"])), acc_key=f"v{version}", length=len(text))
-        params.append(child)
-        prompts.append({"version": version, "text": text, "parent": current, "step": index, "accepted": False})
-        # The minibatch gate: the candidate must improve the focused objective on the training batch.
-        gate_old, gate_new = summarize(batch), summarize([_with_cost(_item_result(i, child)) for i in batch_ids])
-        cand_validation = None
-        if (focus == "efficiency" and gate_new["mean_output_tokens"] >= gate_old["mean_output_tokens"]) or (
-                focus == "accuracy" and gate_new["accuracy"] < gate_old["accuracy"]):
-            decision = {"accepted": False, "reason": f"{focus} did not improve on the training items "
-                                                     f"(minibatch gate on the {batch_size} training items)"}
-        else:
-            validation[str(version)] = _evaluate(child, val_ids, version)
-            old, new = validation[str(current)]["summary"], validation[str(version)]["summary"]
-            decision = _decide(focus, old, new)
-            cand_validation = {"old": old, "new": new, "evaluated": eval_samples, "of": eval_samples}
-        if inject and index == 0:
-            decision["reason"] += f" {inject}"
-        note = f" {inject}" if inject else ""
-        steps.append({
-            "index": index, "epoch": index, "step": 0, "focus": focus, "prompt_version": current,
-            "batch_ids": batch_ids, "batch": batch, "batch_summary": summarize(batch),
-            "losses": [f"This response was billed {b['output_tokens']} output tokens.{note}" for b in batch],
-            "feedback": [f"The response spends tokens restating the problem; {edit.lower()}{note}"] * batch_size,
-            "optimizer_error": None, "candidate_version": version,
-            "minibatch_gate": {"old": gate_old, "new": gate_new}, "candidate_validation": cand_validation,
-            "decision": decision,
-        })
-        if decision["accepted"]:
-            prompts[version]["accepted"] = True
-            current = version
+        step, current = _synthetic_step(index, rng, accuracy_weight / total_weight, batch_size, eval_samples,
+                                        val_ids, prompts, params, validation, current, inject)
+        steps.append(step)
     final = _evaluate(params[current], test_ids, current) if current else initial
     validated = sorted(int(v) for v in validation)
     points = [(validation[str(v)]["summary"]["accuracy"], validation[str(v)]["summary"]["mean_output_tokens"])
               for v in validated]
-    answer_calls = test_samples * 2 + eval_samples * (epochs + 1) + batch_size * epochs
-    answer_out = int(sum(e["summary"]["total_output_tokens"] for e in validation.values())
-                     + initial["summary"]["total_output_tokens"] + final["summary"]["total_output_tokens"])
-    by_role = {
-        "answer": _role_totals(answer_calls, answer_calls * 150, answer_out, int(answer_out * 0.7)),
-        "feedback": _role_totals(epochs * batch_size * 2, epochs * batch_size * 2 * 900, epochs * batch_size * 2 * 60),
-        "optimizer": _role_totals(epochs, epochs * 1600, epochs * 90),
-    }
-    if accuracy_weight >= 0.5:  # some runs also paid a judge (as a confidence stage would)
-        by_role["judge"] = _role_totals(epochs, epochs * 700, epochs * 20)
-    total = {k: sum(r[k] for r in by_role.values()) for k in by_role["answer"]}
-    warnings = []
-    if test_samples < 30:
-        warnings.append(f"--test_samples {test_samples} is under 30: before/after differences at this size are "
-                        "mostly noise")
-    if eval_samples < 30:
-        warnings.append(f"--eval_samples {eval_samples} is under 30: accept/revert decisions at this size are "
-                        "close to coin flips")
+    by_role, total = _synthetic_ledger(accuracy_weight, epochs, batch_size, eval_samples, test_samples, validation,
+                                       initial, final)
+    warnings = _synthetic_warnings(test_samples, eval_samples)
     now = time.time()
     return {
         "schema": "promptbudget.run/1", "promptbudget_version": __version__, "run_id": run_id, "status": status,

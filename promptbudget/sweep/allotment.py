@@ -13,17 +13,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..jsonio import read_jsonl
+from ..optimize.store import RunStore
 from .plan import RunSpec
 
 
 def billed_so_far(spec: RunSpec) -> float:
     """What a run has billed: its call records (written per call), plus the paid calls an
-    interrupted resume set aside in orphans.jsonl and has not re-entered yet."""
+    interrupted resume set aside in orphans.jsonl and has not re-entered yet, plus the worst
+    case of calls a kill caught in flight (the server may have billed them)."""
     calls = _records(spec.run_dir / "calls.jsonl")
     entered = {(r.get("cache_key"), r.get("timestamp")) for r in calls}
     set_aside = [r for r in _records(spec.run_dir / "orphans.jsonl")
                  if (r.get("cache_key"), r.get("timestamp")) not in entered]
-    return sum(record.get("billed_usd") or 0.0 for record in calls + set_aside)
+    in_flight = RunStore(spec.run_dir).unaccounted().worst_case_usd
+    return sum(record.get("billed_usd") or 0.0 for record in calls + set_aside) + in_flight
 
 
 def _records(path: Path) -> list[dict]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
+from ..pricing import require_prices
 from ..runtime import Runtime
 
 LOGS_DIR = "sweep_logs"
@@ -180,6 +181,7 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
 
     base = OptimizeConfig.from_args(argparse.Namespace(**{
         **vars(args), "accuracy_weight": 0.5, "efficiency_weight": 0.5, "seed": 0}))
+    base.validate()  # before the cache path is made absolute, so messages name the paths as given
     if not base.no_cache:
         # Every run process must use the same cache folder, whatever its environment says.
         base = replace(base, cache_dir=str(base.runtime().cache_path().absolute()))
@@ -196,10 +198,12 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
             for seed in range(args.repeats):
                 config = replace(base, accuracy_weight=accuracy, efficiency_weight=efficiency, seed=seed)
                 run = OptimizationRun(config, runtime=runtime)  # validates, plans; neither calls nor writes
+                if args.sweep_max_cost is not None:
+                    require_prices([run.plan.answer.engine, run.plan.optimizer.engine], "--sweep_max_cost")
                 runs.append(RunSpec(
                     label=weights_label(accuracy, efficiency), accuracy_weight=accuracy,
                     efficiency_weight=efficiency, seed=seed, config=config, run_id=run.plan.run_id,
-                    identity=config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
+                    identity=run.config.identity(run.plan.starting_prompt), total_steps=run.plan.total_steps,
                     planned_calls=planned_calls(run) if with_calls else []))
                 warnings += [w for w in run.plan.warnings if w not in warnings]
     finally:

@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
 
+from .fake_platforms import handle_platform, platform_route
+
 __all__ = [
     "Reply",
     "Faults",
@@ -361,6 +363,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         path = self._path()
         raw = self._read_body()
+        route = platform_route(path)
+        if route is not None:  # Bedrock / Vertex AI paths (fake_platforms.py)
+            handle_platform(self, route, raw)
+            return
         try:
             try:
                 body = json.loads(raw or b"null")
@@ -381,7 +387,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _APIError as e:
             self._send_error(e)
 
-    def _messages(self, body: Any) -> None:
+    def _messages(self, body: Any, streamer: Callable[[dict], None] | None = None) -> None:
         fake = self.fake
         fault = fake._next_fault()
         fake._record_request(body, self.headers, fault)
@@ -412,7 +418,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply = Reply(text=reply)
         message = fake._build_message(body, reply)
         if body.get("stream"):
-            self._stream(message)
+            (streamer or self._stream)(message)
         else:
             self._send_json(200, message, usage=message["usage"])
 
@@ -500,6 +506,7 @@ class FakeAnthropicServer:
         self._count_tokens_requests: list[dict] = []
         self._sent_usage: list[dict] = []
         self._fault_counts: Counter = Counter()
+        self._platform_calls: list[dict] = []
         self._ids = itertools.count(1)
         self._conns: set = set()
         self._httpd: _HTTPServer | None = None
@@ -563,6 +570,18 @@ class FakeAnthropicServer:
     def fault_counts(self) -> Counter:
         with self._lock:
             return Counter(self._fault_counts)
+
+    @property
+    def platform_calls(self) -> list[dict]:
+        """Bedrock / Vertex / OAuth requests: platform, kind, model, stream, region, project, auth scheme."""
+        with self._lock:
+            return [dict(c) for c in self._platform_calls]
+
+    def _record_platform_call(self, route: Any, headers: Any) -> None:
+        auth = str(headers.get("authorization") or "")
+        record = {**route.__dict__, "auth_scheme": auth.split(" ", 1)[0] if auth else None}
+        with self._lock:
+            self._platform_calls.append(record)
 
     def total_sent_usage(self) -> dict[str, int]:
         """Sum of the integer usage fields (thinking_tokens included) over successful replies."""

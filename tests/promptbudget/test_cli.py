@@ -62,3 +62,36 @@ def test_offline_quick_start_on_the_local_model(tmp_path):
     assert summary["initial"]["test"]["summary"]["n"] == 4
     assert summary["ledger"]["by_role"]["answer"]["output_tokens"] > 0
     assert {p.name for p in summary_path.parent.iterdir()} >= {"summary.json", "events.jsonl", "calls.jsonl"}
+
+
+def _untouched_dirs(tmp_path: Path) -> tuple[dict[str, str], Path, list[Path]]:
+    """An environment whose temp folder, home and cwd are empty folders of their own."""
+    import os
+
+    temp, home, cwd = (tmp_path / "tmp", tmp_path / "home", tmp_path / "cwd")
+    for folder in (temp, home, cwd):
+        folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXTGRAD_LOG_DIR", "PROMPTBUDGET_CACHE_DIR",
+                                                            "XDG_CACHE_HOME", "MPLCONFIGDIR")}
+    env.update(TMPDIR=str(temp), HOME=str(home), PYTHONPATH=str(REPO))
+    return env, cwd, [temp, home, cwd]
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--help"], 0),
+    (["optimize", "--help"], 0),
+    (["sweep", "--help"], 0),
+    (["budget-sweep", "--help"], 0),
+    (["confidence-split", "--help"], 0),
+    (["optimize", "--model", "mock", "--max_epochs", "0"], 2),
+    (["sweep", "--model", "mock", "--configs", "0.5,0.5", "--repeats", "0"], 2),
+])
+def test_help_and_bad_input_write_nothing_anywhere(tmp_path, args, code):
+    env, cwd, folders = _untouched_dirs(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "promptbudget", *args], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == code, result.stderr
+    if code == 2:
+        assert result.stderr.count("error:") == 1 and "Traceback" not in result.stderr, result.stderr
+    for folder in folders:
+        assert list(folder.rglob("*")) == [], f"{args} wrote into {folder.name}: {list(folder.rglob('*'))}"

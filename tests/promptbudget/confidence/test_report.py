@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,8 +70,8 @@ def test_render_and_write_report(results: dict, tmp_path: Path) -> None:
     page, pngs = report_section.write_report(results, tmp_path / "report")
     text = page.read_text("utf-8")
     assert text.count("<img ") == len(pngs) == 12
-    for png in pngs:
-        assert f'src="plots/{png.name}"' in text
+    for png in pngs:  # embedded: the page's policy admits data: images only
+        assert f'src="data:image/png;base64,{base64.b64encode(png.read_bytes()).decode()}"' in text
     assert "thinking off / thinking off" in text and "10 equal-width" in text
     html = report_section.render_html({**report_section.context(results), "warnings": ["<b>x</b>"]})
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
@@ -93,3 +96,50 @@ def test_context_fits_the_report_plugin_contract(results: dict) -> None:
     assert table["columns"][5] == "ECE (10 bins)" and len(table["rows"]) == 6
     assert any("10 equal-width" in note for note in part["notes"])
     assert len(part["charts"]) == 1  # risk-coverage, one series per cell with parsed confidences
+
+
+def _policy(text: str) -> dict[str, str]:
+    content = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text).group(1)
+    return dict(part.strip().split(" ", 1) for part in content.split(";"))
+
+
+def test_the_page_has_the_main_reports_strict_content_security_policy(results: dict, tmp_path: Path) -> None:
+    page, _ = report_section.write_report(results, tmp_path / "report")
+    text = page.read_text("utf-8")
+    policy = _policy(text)
+    (css,) = re.findall(r"<style>(.*?)</style>", text, re.S)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert policy == {"default-src": "'none'", "script-src": "'none'", "style-src": f"'sha256-{digest}'",
+                      "img-src": "data:", "base-uri": "'none'", "form-action": "'none'"}
+    # The same directives as the main report's policy (which has a script of its own).
+    from promptbudget.report.render import content_security_policy
+
+    main = dict(part.strip().split(" ", 1) for part in content_security_policy("x", css).split(";"))
+    assert {k: v for k, v in main.items() if k != "script-src"} == {k: v for k, v in policy.items()
+                                                                   if k != "script-src"}
+
+
+@pytest.mark.browser
+def test_the_page_renders_under_its_policy_and_refuses_injected_code_in_chromium(results: dict,
+                                                                                 tmp_path: Path) -> None:
+    from ..report.browser import DevTools, chromium_binary
+
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed")
+    page, pngs = report_section.write_report(results, tmp_path / "report")
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("<body>", "<body><script>document.title='pwned'</script>"
+                                           "<img id=x src=x onerror=\"document.title='pwned'\">", 1))
+    tools = DevTools(binary, tmp_path / "profile")
+    try:
+        tools.open(page.resolve().as_uri())
+        assert tools.evaluate("document.title") != "pwned"
+        drawn = tools.evaluate("Array.from(document.images).filter(i => i.id !== 'x' && i.complete && "
+                               "i.naturalWidth > 0).length")
+        assert drawn == len(pngs) == 12
+        assert "sans-serif" in tools.evaluate("getComputedStyle(document.body).fontFamily")  # its own CSS applies
+        problems = tools.console_problems()
+        assert problems and all("Content Security Policy" in p for p in problems), problems
+    finally:
+        tools.close()

@@ -114,6 +114,16 @@ def test_cost_cap_stops_the_run_and_keeps_finished_items(tmp_path: Path) -> None
     assert engine.ledger.spent_usd <= 0.02
 
 
+def test_a_ratio_or_budget_given_twice_runs_once_with_a_warning(tmp_path: Path) -> None:
+    engine = scripted()
+    results = run_split(config(write_task(tmp_path), ratios=(0.5, 1.0, 0.5), total_budget=(2048, 2048)),
+                        engine=engine, progress=False)
+    assert [(c["answer_budget"], c["confidence_budget"]) for c in results["cells"]] == [(1024, 1024), (2048, 0)]
+    assert "--ratios 0.5 is given 2 times; it runs once" in results["warnings"]
+    assert "--total_budget 2048 is given 2 times; it runs once" in results["warnings"]
+    assert not any("--ratios 1 " in w for w in results["warnings"])
+
+
 def test_an_answer_cut_at_max_tokens_gets_no_credit_and_counts_as_truncated(tmp_path: Path) -> None:
     class CutFirstAnswer(ScriptedEngine):
         def _complete(self, request):

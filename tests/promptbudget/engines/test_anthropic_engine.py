@@ -196,3 +196,49 @@ def test_count_tokens_for_dry_runs():
         request = engine.for_role("answer", max_tokens=100).request("how many tokens is this?", "sys")
         counted = engine.count_input_tokens(request)
         assert server.count_tokens_requests and counted > 0
+
+
+# --- lifecycle and prices (issue 17) ---------------------------------------------------------
+
+def test_a_model_the_models_api_calls_retired_is_refused_before_any_call():
+    models = {"claude-haiku-4-5": {"lifecycle": "retired", "retires_at": "2026-10-01T00:00:00Z"}}
+    with FakeAnthropicServer(models=models) as server:
+        engine = make_engine(server, "claude-haiku-4-5")
+        with pytest.raises(UsageError, match=r"retired \(end of life 2026-10-01, per the Models API\).*--model claude-haiku-"):
+            engine.for_role("answer", max_tokens=100)
+        assert server.requests == []
+
+
+def test_a_deprecated_model_warns_once_with_its_end_of_life_and_a_replacement():
+    from promptbudget.engines.anthropic_engine import ModelLifecycleWarning
+
+    with FakeAnthropicServer() as server:
+        engine = make_engine(server, "claude-opus-4-5")
+        with pytest.warns(ModelLifecycleWarning, match=r"deprecated and reaches end of life on 2027-01-22.*--model claude-opus-4-7"):
+            engine.for_role("answer", max_tokens=100)
+        engine.for_role("answer", max_tokens=200)  # discovered once: no second warning path to take
+
+
+def test_the_models_api_lifecycle_wins_over_an_sdk_date():
+    # The SDK's end-of-life date for sonnet 4.5 has passed, but this server's Models API says deprecated.
+    with FakeAnthropicServer(models={MODEL: {"lifecycle": "deprecated"}}) as server:
+        with pytest.warns(UserWarning, match="deprecated"):
+            caps = make_engine(server).capabilities()
+    assert caps.lifecycle == "deprecated"
+
+
+def test_an_unpriced_model_reports_its_cost_as_unknown():
+    with FakeAnthropicServer(models={"claude-opus-4-8": {"max_tokens": 128000}}) as server:
+        ledger = Ledger()
+        engine = make_engine(server, "claude-opus-4-8", ledger=ledger)
+        assert engine.price() is None
+        engine.for_role("answer", max_tokens=100).complete("q")
+    record = ledger.records()[0]
+    assert record.cost_usd is None and ledger.totals().unpriced_calls == 1
+
+
+def test_a_4_6_model_defaults_to_adaptive_thinking_from_the_models_api_too():
+    with FakeAnthropicServer() as server:
+        caps = make_engine(server, "claude-opus-4-6").capabilities()
+    assert caps.source == "models_api" and caps.thinking_budget and caps.budget_deprecated
+    assert caps.default_thinking().mode == "adaptive"

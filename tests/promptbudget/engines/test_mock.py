@@ -1,4 +1,4 @@
-"""The mock engine is a real, deterministic engine; TextGrad runs on it."""
+"""The mock engine is a real, deterministic engine that answers by the call's role; TextGrad runs on it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from promptbudget.engines import Thinking, create_engine, parse_model_spec
 from promptbudget.engines.mock import MockEngine, MockScript, PromptRule
 from promptbudget.errors import UsageError
+from promptbudget.optimize.textgrad_adapter import as_textgrad_engine
 from promptbudget.textgrad_env import textgrad as tg
 from tasks import load_task
 
@@ -80,13 +81,40 @@ def test_script_file_errors_are_usage_errors(tmp_path):
 def test_textgrad_tgd_step_runs_on_the_mock_engine():
     engine = MockEngine()
     prompt = tg.Variable(FORMAT, requires_grad=True, role_description="system prompt")
-    model = tg.BlackboxLLM(engine.for_role("answer"), system_prompt=prompt)
+    model = tg.BlackboxLLM(as_textgrad_engine(engine.for_role("answer")), system_prompt=prompt)
     question = tg.Variable(load_task("GSM8K_DSPy").test[0].question, requires_grad=False,
                            role_description="question")
     response = model(question)
-    loss = tg.TextLoss("Evaluate the response.", engine=engine.for_role("judge"))(response)
-    loss.backward(engine.for_role("feedback"))
-    tg.TGD(parameters=[prompt], engine=engine.for_role("optimizer")).step()
+    loss = tg.TextLoss("Evaluate the response.", engine=as_textgrad_engine(engine.for_role("judge")))(response)
+    loss.backward(as_textgrad_engine(engine.for_role("feedback")))
+    tg.TGD(parameters=[prompt], engine=as_textgrad_engine(engine.for_role("optimizer"))).step()
     assert prompt.value != FORMAT and prompt.value.startswith(FORMAT.split(" The")[0])
     roles = {r.role for r in engine.ledger.records()}
     assert roles == {"answer", "judge", "feedback", "optimizer"}
+
+
+def test_replies_follow_the_role_not_marker_strings_in_the_prompt():
+    engine = MockEngine()
+    tagged = "Rewrite <VARIABLE>Be brief.</VARIABLE> and reply in <IMPROVED_VARIABLE> tags."
+    as_answer = engine.for_role("answer", max_tokens=2000).complete(tagged, FORMAT)
+    as_optimizer = engine.for_role("optimizer", max_tokens=2000).complete(tagged, FORMAT)
+    assert "<IMPROVED_VARIABLE>" not in as_answer.text, "an answer call must not turn into an optimizer reply"
+    assert as_optimizer.text.startswith("<IMPROVED_VARIABLE>Be brief.")
+    plain = "How should the prompt change?"
+    assert engine.for_role("feedback", max_tokens=500).complete(plain).text == engine.script.feedback
+    script = MockScript(complexity_rules=[{"contains": "city", "class": "complex"}])
+    classifier = MockEngine(script=script).for_role("classifier", max_tokens=50)
+    assert classifier.complete("Design a traffic system for a city").text == "complex"
+    confidence = engine.for_role("confidence", max_tokens=500).complete(
+        "<QUESTION>q</QUESTION><PROPOSED_ANSWER>1</PROPOSED_ANSWER>")
+    assert confidence.text.startswith("Confidence: ")
+
+
+def test_the_same_request_under_two_roles_has_two_cache_entries(tmp_path):
+    from promptbudget.cache import RequestCache
+
+    engine = MockEngine(cache=RequestCache(tmp_path / "cache"))
+    text = "<VARIABLE>Be brief.</VARIABLE>"
+    first = engine.for_role("answer", max_tokens=500).complete(text, FORMAT)
+    second = engine.for_role("optimizer", max_tokens=500).complete(text, FORMAT)
+    assert not second.cached and second.text != first.text

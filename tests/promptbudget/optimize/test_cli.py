@@ -64,3 +64,36 @@ def test_an_existing_run_needs_resume(tmp_path):
     assert optimize(*args, cwd=tmp_path).returncode == 0
     again = optimize(*args, cwd=tmp_path)
     assert again.returncode == 2 and "--resume" in again.stderr
+
+
+def test_an_unexpected_exception_exits_1_and_the_run_says_failed(tmp_path, monkeypatch, capsys):
+    from promptbudget.optimize.cli import main
+
+    from .test_loop import crash_optimizer_calls
+
+    crash_optimizer_calls(monkeypatch)
+    code = main(["--model", "mock", *SMALL, "--efficiency_weight", "1", "--accuracy_weight", "0",
+                 "--output_dir", str(tmp_path / "out"), "--cache_dir", str(tmp_path / "cache")])
+    assert code == 1
+    assert "failed (RuntimeError: the disk is on fire)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", ["NaN", "Infinity", "-Infinity"])
+def test_a_task_file_with_a_non_finite_answer_exits_2_and_writes_nothing(tmp_path, answer):
+    rows = [f'{{"question": "What is {i} + 1?", "answer": {i + 1}}}' for i in range(7)]
+    rows.append(f'{{"question": "What is zero over zero?", "answer": {answer}}}')
+    (tmp_path / "task.jsonl").write_text("\n".join(rows))
+    result = optimize("--model", "mock", *SMALL, "--task", "jsonl:task.jsonl", "--output_dir", "out",
+                      "--cache_dir", "cache", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("error:") == 1
+    assert f"line 8: invalid JSON: {answer} is not a JSON number" in result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_max_tokens_below_1_is_rejected(tmp_path, value):
+    result = optimize("--model", "mock", *SMALL, "--max_tokens", value, "--output_dir", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"--max_tokens must be at least 1 (got {value})" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -195,7 +195,7 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
     common = dict(prices=str(prices), max_tokens=2000, thinking_enabled=False)
     straight = run(tmp_path / "straight", "mock", **common)
 
-    stopped = run(tmp_path / "twice", "mock", max_cost=0.03, **common)
+    stopped = run(tmp_path / "twice", "mock", max_cost=0.032, **common)  # stops one call into step 1
     assert stopped["status"] == "stopped"
     # The resume opens the run (setting aside the unfinished step's paid calls) and dies at once.
     opened = OptimizationRun(OptimizeConfig(
@@ -231,3 +231,68 @@ def test_ctrl_c_saves_the_run_and_says_how_to_resume(tmp_path):
     summary = only_summary(tmp_path / "results")
     assert summary["status"] == "interrupted" and summary["checkpoint"] >= 2
     assert optimize(*args, "--resume", cwd=tmp_path).returncode == 0
+
+
+def crash_optimizer_calls(monkeypatch, message="the disk is on fire"):
+    """Make every optimizer (TGD) call raise an exception no part of the loop expects."""
+    from promptbudget.engines import mock
+
+    answer = mock.MockEngine._complete
+
+    def complete(self, request):
+        if mock.OPTIMIZER_MARKER in (request.system or "") + request.prompt:
+            raise RuntimeError(message)
+        return answer(self, request)
+
+    monkeypatch.setattr(mock.MockEngine, "_complete", complete)
+
+
+def test_an_unexpected_exception_is_a_failed_run_with_its_error(tmp_path, monkeypatch):
+    crash_optimizer_calls(monkeypatch)
+    summary = run(tmp_path, "mock", accuracy_weight=0, efficiency_weight=1, max_epochs=1)
+    assert summary["status"] == "failed"
+    assert summary["error"] == "RuntimeError: the disk is on fire"
+    saved = only_summary(tmp_path / "results")
+    assert (saved["status"], saved["error"]) == ("failed", "RuntimeError: the disk is on fire")
+    events = [json.loads(line) for line in next((tmp_path / "results").glob("*/events.jsonl")).read_text().splitlines()]
+    crashed = [e for e in events if e["event"] == "Crashed"]
+    assert len(crashed) == 1 and "RuntimeError: the disk is on fire" in crashed[0]["traceback"]
+    calls = next((tmp_path / "results").glob("*/calls.jsonl")).read_text().splitlines()
+    assert saved["ledger"]["total"]["calls"] == len(calls) > 0  # the paid calls before the crash are kept
+
+
+def test_samples_above_the_split_size_are_recorded_as_the_size_used_with_a_warning(tmp_path):
+    data = tmp_path / "small.jsonl"
+    rows = [{"question": f"What is {i} + 1?", "answer": str(i + 1), "split": split}
+            for split, count in (("train", 4), ("val", 5), ("test", 7)) for i in range(count)]
+    data.write_text("\n".join(json.dumps(r) for r in rows))
+    summary = run(tmp_path, "mock", task=f"jsonl:{data}", max_epochs=1, eval_samples=50, test_samples=60)
+    assert summary["status"] == "completed", summary["error"]
+    assert (summary["config"]["eval_samples"], summary["config"]["test_samples"]) == (5, 7)
+    assert (summary["identity"]["eval_samples"], summary["identity"]["test_samples"]) == (5, 7)
+    assert summary["initial"]["test"]["summary"]["n"] == 7 and len(summary["task"]["val_ids"]) == 5
+    assert any("--test_samples 60 is more than the 7 test items" in w and "uses all 7" in w
+               for w in summary["warnings"]), summary["warnings"]
+    assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary["warnings"])
+
+
+def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_path):
+    # A shorter prompt that loses accuracy: the minibatch gate passes it (tokens fall) and validation
+    # rejects it early, after a number of items that must not depend on --num_threads.
+    model = write_script(tmp_path / "s.json", accuracy=0.8, optimizer_edits=[{"append": CONCISE}],
+                         prompt_rules=[{"contains": "concise", "token_scale": 0.5, "accuracy_delta": -0.6}])
+    summaries = {}
+    for threads in (1, 8):
+        summaries[threads] = run(tmp_path, model, accuracy_weight=0, efficiency_weight=1, max_epochs=2,
+                                 eval_samples=24, num_threads=threads, output_dir=str(tmp_path / f"t{threads}"),
+                                 cache_dir=str(tmp_path / f"cache{threads}"))
+    one, eight = summaries[1], summaries[8]
+    step = one["steps"][0]
+    assert "stopped after" in step["decision"]["reason"], step["decision"]  # the early stop did happen
+    assert step["candidate_validation"]["evaluated"] < 24
+    for key in ("run_id", "status", "prompts", "current_version", "validation", "initial", "steps", "final",
+                "pareto", "checkpoint"):
+        assert one[key] == eight[key], key
+    assert one["ledger"]["total"] == eight["ledger"]["total"]
+    calls = next((tmp_path / "t8").glob("*/calls.jsonl")).read_text().splitlines()
+    assert one["ledger"]["total"]["calls"] == len(calls)

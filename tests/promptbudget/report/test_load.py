@@ -92,3 +92,25 @@ def test_duplicate_run_keeps_the_newer_copy(small_results):
     assert len(loaded.runs) == 3
     assert [r.status for r in loaded.runs if r.run_id == data["run_id"]] == ["completed-copy"]
     assert any("same run id" in w for w in loaded.warnings)
+
+
+def test_a_killed_run_with_calls_in_flight_reports_them_as_unaccounted(small_results):
+    from promptbudget.optimize.store import RunStore
+
+    path = _first_summary(small_results)
+    data = json.loads(path.read_text())
+    data["status"] = "running"
+    path.write_text(json.dumps(data))
+    (path.parent / "calls.jsonl").write_text(json.dumps({
+        "seq": 0, "role": "answer", "engine": "anthropic", "model": "m", "scope": {}, "usage": {"input_tokens": 1,
+        "output_tokens": 1}, "stop_reason": "end_turn", "latency_s": 0.1, "retries": 0, "cached": False,
+        "cost_usd": 0.01, "billed_usd": 0.01}) + "\n")
+    store = RunStore(path.parent)
+    store.begin({"call_id": "a", "worst_case_usd": 0.25})
+    store.begin({"call_id": "b", "worst_case_usd": 0.5})
+    store.end("b", "failed")
+    loaded = load_results(small_results)
+    (run,) = [r for r in loaded.runs if r.live_ledger is not None]
+    assert run.live_ledger["unaccounted"] == {"calls": 1, "worst_case_usd": 0.25, "unpriced_calls": 0}
+    assert run.live_ledger["total"]["billed_usd"] == 0.01
+    assert any("1 calls were in flight" in w and "up to $0.2500 unaccounted" in w for w in loaded.warnings)

@@ -351,3 +351,19 @@ def test_the_script_and_the_dispatcher_reach_the_sweep(tmp_path, capsys):
     assert promptbudget_main(["sweep", "--configs", "0.3,0.7", "a,b"]) == 2
     assert "config 'a,b': weights must be numbers" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_that_crashed_is_failed_with_its_error_and_the_sweep_exits_1(tmp_path, capsys, monkeypatch):
+    import multiprocessing
+
+    from promptbudget.sweep import runner
+
+    from ..optimize.test_loop import crash_optimizer_calls
+
+    crash_optimizer_calls(monkeypatch)
+    # Forked run processes inherit the crashing engine (a fork server would import a fresh one).
+    monkeypatch.setattr(runner, "process_context", lambda: multiprocessing.get_context("fork"))
+    assert main(sweep_args(tmp_path, "out", "--configs", "0,1")) == 1
+    (row,) = load(tmp_path / "out")["rows"]
+    assert (row["status"], row["error"]) == ("failed", "RuntimeError: the disk is on fire")
+    assert "RuntimeError: the disk is on fire" in capsys.readouterr().out
