@@ -8,15 +8,15 @@ from typing import Any
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
-from ..engines import Usage
 from ..batches.rate import load_batch_rate
 from ..ledger import spend_text
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
+from .confirm import confirm_spending
+from .estimate import ceiling_plan
 from .loop import OptimizationRun
-
-FEEDBACK_TEMPLATE_TOKENS = 1500
+from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +33,7 @@ def run(config: OptimizeConfig) -> int:
         if config.dry_run:
             print(dry_run_report(optimization))
             return EXIT_OK
+        confirm_spending(optimization)
         try:
             summary = optimization.run()
         except KeyboardInterrupt:
@@ -45,49 +46,26 @@ def run(config: OptimizeConfig) -> int:
         runtime.close()
     print(result_table(summary))
     print(f"results: {optimization.store.summary_path}")
+    if summary["status"] == "completed":
+        print(final_lines(recommendation(summary, optimization.store.dir)))
+        print(f"prompt: {optimization.store.dir / BEST_PROMPT} (use it as --prompt_file); "
+              f"parameters: {optimization.store.dir / RECOMMENDATION}")
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_FAILED)
 
 
 def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
-    """Every call the run would make at most, by phase, with its largest request."""
-    config, plan = run.config, run.plan
-    answers_per_step = config.batch_size + (config.eval_samples if config.run_validation else config.batch_size)
-    rows = [("initial test", "answer", len(plan.test_items), plan.test_items)]
-    if config.run_validation:
-        rows.append(("initial validation", "answer", len(plan.val_items), plan.val_items))
-    steps = plan.total_steps
-    if config.batch_validation:
-        rows += [("training answers + minibatch checks", "answer", steps * config.batch_size, plan.task.train),
-                 ("candidate validation", "answer", steps * config.eval_samples, plan.val_items)]
-    else:
-        rows.append(("training answers + candidate checks", "answer", steps * answers_per_step, plan.task.train))
-    rows += [
-        ("feedback (backward)", "feedback", steps * 2 * config.batch_size, None),
-        ("optimizer (TGD)", "optimizer", steps, None),
-        ("final test", "answer", len(plan.test_items), plan.test_items),
-    ]
-    batched = batched_phases(config)
-    multiplier = load_batch_rate(config.prices).multiplier
-    planned = []
-    for phase, role, calls, items in rows:
-        engine = plan.answer if role == "answer" else (plan.feedback if role == "feedback" else plan.optimizer)
-        if items:
-            longest = max(items, key=lambda item: len(plan.task.format_question(item)))
-            request = engine.request(plan.task.format_question(longest), plan.starting_prompt)
-        else:
-            filler = "x" * (3 * (FEEDBACK_TEMPLATE_TOKENS + plan.answer.max_tokens) + len(plan.starting_prompt))
-            request = engine.request(filler, None)
-        counter = getattr(engine.engine, "count_input_tokens", None)
-        input_tokens = counter(request) if counter and items else engine.engine.estimate_input_tokens(request)
-        price = engine.engine.price()
-        per_call = None if price is None else price.cost(Usage(input_tokens=input_tokens,
-                                                                 output_tokens=request.max_tokens))
-        planned.append({"phase": phase, "role": role, "engine": engine.model_string, "calls": calls,
-                        "max_input_tokens": input_tokens, "max_output_tokens": request.max_tokens,
-                        "ceiling_usd": None if per_call is None else per_call * calls,
-                        "batch_ceiling_usd": None if per_call is None else
-                        per_call * calls * (multiplier if phase in batched else 1.0)})
-    return planned
+    """Every call the run can make, by phase, at its worst case (see estimate.py), with what it
+    would cost where --batch (and --batch_validation) send that phase through Message Batches."""
+    batched = batched_phases(run.config)
+    multiplier = load_batch_rate(run.config.prices).multiplier
+    rows = []
+    for row in ceiling_plan(run):
+        planned = row.to_dict()
+        ceiling = planned["ceiling_usd"]
+        planned["batch_ceiling_usd"] = None if ceiling is None else ceiling * (
+            multiplier if row.phase in batched else 1.0)
+        rows.append(planned)
+    return rows
 
 
 def batched_phases(config: Any) -> set[str]:
@@ -112,8 +90,8 @@ def dry_run_report(run: OptimizationRun) -> str:
     batch_ceiling = f"${sum(r['batch_ceiling_usd'] for r in rows):.4f}" if known else "unknown"
     lines = [f"dry run of {run.plan.run_id}: no model was called", table,
              f"total: at most {total_calls} calls, cost ceiling {ceiling} synchronously, {batch_ceiling} with "
-             f"{'--batch --batch_validation' if run.config.batch_validation else '--batch'} (every call at "
-             "max_tokens; cache hits would cost nothing)"]
+             f"{'--batch --batch_validation' if run.config.batch_validation else '--batch'} (an upper bound: "
+             "every step makes a candidate, every call writes its max_tokens; cache hits would cost nothing)"]
     lines += [f"warning: {w}" for w in run.plan.warnings]
     return "\n".join(lines)
 
