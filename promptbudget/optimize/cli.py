@@ -16,6 +16,7 @@ from .display import ProgressDisplay
 from .confirm import confirm_spending
 from .estimate import ceiling_plan
 from .loop import OptimizationRun
+from .pilot import check_pilot_size, pilot_report, run_pilot
 from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
 
 
@@ -31,7 +32,11 @@ def run(config: OptimizeConfig) -> int:
         display = None if config.quiet or config.dry_run else ProgressDisplay(runtime.ledger)
         optimization = OptimizationRun(config, events=display, runtime=runtime)
         if config.dry_run:
+            if config.pilot is not None:
+                check_pilot_size(optimization)
             print(dry_run_report(optimization))
+            if config.pilot is not None:
+                print(pilot_report(run_pilot(optimization)))
             return EXIT_OK
         confirm_spending(optimization)
         try:
@@ -88,7 +93,8 @@ def dry_run_report(run: OptimizationRun) -> str:
     known = len(priced) == len(rows)
     ceiling = f"${sum(priced):.4f}" if known else "unknown (a model has no price)"
     batch_ceiling = f"${sum(r['batch_ceiling_usd'] for r in rows):.4f}" if known else "unknown"
-    lines = [f"dry run of {run.plan.run_id}: no model was called", table,
+    called = "only the pilot below calls the model" if run.config.pilot else "no model was called"
+    lines = [f"dry run of {run.plan.run_id}: {called}", table,
              f"total: at most {total_calls} calls, cost ceiling {ceiling} synchronously, {batch_ceiling} with "
              f"{'--batch --batch_validation' if run.config.batch_validation else '--batch'} (an upper bound: "
              "every step makes a candidate, every call writes its max_tokens; cache hits would cost nothing)"]

@@ -51,6 +51,7 @@ class OptimizeConfig:
     output_dir: str = "results"
     resume: bool = False
     dry_run: bool = False
+    pilot: int | None = None
     yes: bool = False
     quiet: bool = False
     base_url: str | None = None
@@ -64,7 +65,7 @@ class OptimizeConfig:
     batch_poll_s: float = 5.0
 
     # Settings that do not change what a run computes, so they are not part of its identity.
-    OPERATIONAL = ("output_dir", "resume", "dry_run", "yes", "quiet", "num_threads", "max_cost", "prices",
+    OPERATIONAL = ("output_dir", "resume", "dry_run", "pilot", "yes", "quiet", "num_threads", "max_cost", "prices",
                    "cache_dir", "no_cache", "batch", "batch_validation", "batch_fallback", "batch_poll_s")
 
     @classmethod
@@ -114,6 +115,9 @@ class OptimizeConfig:
         for name in ("batch_size", "max_epochs", "steps_per_epoch", "num_threads", "eval_samples", "test_samples"):
             if getattr(self, name) < 1:
                 raise UsageError(f"--{name} must be at least 1 (got {getattr(self, name)})")
+        if self.pilot is not None and (self.pilot < 1 or not self.dry_run):
+            raise UsageError(f"--pilot {self.pilot}: give --pilot N (N at least 1, at most the validation size) "
+                             "together with --dry_run")
         if self.max_tokens is not None and self.max_tokens < 1:
             raise UsageError(f"--max_tokens must be at least 1 (got {self.max_tokens}); leave it out for the "
                              "model's default")
@@ -236,6 +240,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--output_dir", default=d.output_dir, help="where run directories go")
     parser.add_argument("--resume", action="store_true", help="continue this configuration's unfinished run")
     parser.add_argument("--dry_run", action="store_true", help="print planned calls and a cost ceiling; call nothing")
+    parser.add_argument("--pilot", type=int, default=None, metavar="N",
+                        help="with --dry_run: answer N validation items (paid, cached for the run) and project the "
+                             "expected cost from them")
     parser.add_argument("--yes", action="store_true",
                         help="run a paid model without --max_cost and without asking (default: ask, or exit 2 when "
                              "not interactive)")
