@@ -15,14 +15,13 @@ from ..cli_support import check_output_path
 from ..engines.types import EFFORT_LEVELS
 from ..errors import UsageError
 from ..prompt_file import read_prompt_file
-from ..runtime import RuntimeConfig, add_runtime_arguments
-
-from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
-MIN_MEANINGFUL_SAMPLES = 30
+from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES
+from ..experiment.runtime_fields import RuntimeFields
+from ..runtime import add_runtime_arguments
 
 
 @dataclass(frozen=True)
-class OptimizeConfig:
+class OptimizeConfig(RuntimeFields):
     task: str = "GSM8K_DSPy"
     model: str = DEFAULT_MODEL
     optimizer_model: str | None = None
@@ -49,11 +48,6 @@ class OptimizeConfig:
     resume: bool = False
     dry_run: bool = False
     quiet: bool = False
-    base_url: str | None = None
-    max_cost: float | None = None
-    prices: str | None = None
-    cache_dir: str | None = None
-    no_cache: bool = False
 
     # Settings that do not change what a run computes, so they are not part of its identity.
     OPERATIONAL = ("output_dir", "resume", "dry_run", "quiet", "num_threads", "max_cost", "prices",
@@ -63,9 +57,6 @@ class OptimizeConfig:
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in vars(args).items() if k in names})
-
-    def runtime(self) -> RuntimeConfig:
-        return RuntimeConfig.of(self)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

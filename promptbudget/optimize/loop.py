@@ -26,6 +26,10 @@ from .. import __version__
 from ..engines import RoleEngine, Thinking
 from ..engines.capabilities import Capabilities
 from ..errors import BudgetExceeded, EngineError, UsageError
+from ..experiment.answering import ItemResult, answer_items, summarize
+from ..experiment.model_warnings import engine_warnings
+from ..experiment.status import ending_status
+from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
 from ..runtime import Runtime
 from ..task_loader import load_task_or_usage_error
@@ -34,7 +38,6 @@ from ..textgrad_env import point_textgrad_log, textgrad as tg
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
 from .config import OptimizeConfig
-from .evaluate import ItemResult, answer_items, summarize
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
@@ -109,13 +112,9 @@ class OptimizationRun:
             raise UsageError(f"task {config.task} has no validation items; use --no_run_validation")
         if not task.test:
             raise UsageError(f"task {config.task} has no test items")
-        val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
-        test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
-        warnings += config.sample_warnings()
-        if getattr(answer_engine, "is_tiny_default", False):
-            from ..engines.local import SMALL_MODEL_WARNING
-
-            warnings.append(SMALL_MODEL_WARNING)
+        val_items = fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
+        test_items = fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
+        warnings += config.sample_warnings() + engine_warnings(answer_engine)
         run_id = config.run_id(starting_prompt)
         return Plan(task, starting_prompt, run_id, Path(config.output_dir) / run_id, answer, feedback, optimizer,
                     val_items, test_items, config.max_epochs * config.steps_per_epoch, warnings)
@@ -150,10 +149,8 @@ class OptimizationRun:
                 self._step(index)
             if self.summary["checkpoint"] < plan.total_steps + 2:
                 self._final_evaluation()
-        except BudgetExceeded as exc:
-            status, error = "stopped", f"cost cap reached: {exc}"
-        except (EngineError, RunWriteError, CacheWriteError) as exc:
-            status, error = "failed", str(exc)
+        except (BudgetExceeded, EngineError, RunWriteError, CacheWriteError) as exc:
+            status, error = ending_status(exc)
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
@@ -457,10 +454,3 @@ def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
 
 def _evaluation_record(version: int, results: list[ItemResult]) -> EvaluationRecord:
     return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
-
-
-def _fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
-    if size >= len(items):
-        return list(items)
-    chosen = sorted(random.Random(seed).sample(range(len(items)), size))
-    return [items[i] for i in chosen]

@@ -1,0 +1,12 @@
+"""Constants shared by every experiment command (each defined once, here or where it lives)."""
+
+from __future__ import annotations
+
+from tasks.core import SPLITS
+
+from ..engines.models import DEFAULT_MODEL
+
+MIN_MEANINGFUL_SAMPLES = 30
+"""Below this many items an accuracy estimate is too noisy to compare settings by."""
+
+__all__ = ["DEFAULT_MODEL", "MIN_MEANINGFUL_SAMPLES", "SPLITS"]
