@@ -37,7 +37,7 @@ class ItemResult:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ItemResult":
+    def from_dict(cls, data: dict[str, Any]) -> ItemResult:
         return cls(**data)
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cli_support import check_output_path
+from ..engines import Thinking
+from ..engines.capabilities import Capabilities
 from ..engines.types import EFFORT_LEVELS
 from ..errors import UsageError
 from ..prompt_file import read_prompt_file
@@ -198,3 +200,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
     return parser
+
+
+def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
+    """Turn the thinking flags into one thinking mode the model supports."""
+    if not config.thinking_enabled:
+        if config.thinking_budget is not None or config.effort is not None:
+            raise UsageError("--no_thinking_enabled conflicts with --thinking_budget/--effort; drop one of them")
+        return Thinking.off()
+    if config.effort is not None:
+        return Thinking.adaptive(config.effort)
+    if config.thinking_budget is not None:
+        return Thinking.budget(config.thinking_budget)
+    return caps.default_thinking()

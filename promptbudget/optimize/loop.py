@@ -15,16 +15,13 @@ the same summary as an uninterrupted one.
 from __future__ import annotations
 
 import random
-import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from .. import __version__
-from ..engines import RoleEngine, Thinking
-from ..engines.capabilities import Capabilities
+from ..engines import RoleEngine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import ItemResult, answer_items, summarize
 from ..experiment.model_warnings import engine_warnings
@@ -33,34 +30,21 @@ from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
 from ..runtime import Runtime
 from ..task_loader import load_task_or_usage_error
-from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from ..textgrad_env import point_textgrad_log, textgrad as tg
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
-from .config import OptimizeConfig
+from .config import OptimizeConfig, resolve_thinking
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
-from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
+from .records import compare, evaluation_record, new_summary, pareto_record
+from .schema import RunSummary, StepRecord
 from ..cache import CacheWriteError
 from .store import RunStore, RunWriteError
 from .textgrad_adapter import as_textgrad_engine
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
-
-
-def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
-    """Turn the thinking flags into one thinking mode the model supports."""
-    if not config.thinking_enabled:
-        if config.thinking_budget is not None or config.effort is not None:
-            raise UsageError("--no_thinking_enabled conflicts with --thinking_budget/--effort; drop one of them")
-        return Thinking.off()
-    if config.effort is not None:
-        return Thinking.adaptive(config.effort)
-    if config.thinking_budget is not None:
-        return Thinking.budget(config.thinking_budget)
-    return caps.default_thinking()
 
 
 @dataclass
@@ -196,42 +180,9 @@ class OptimizationRun:
                                for k, v in self.summary.get("validation", {}).items()}
             self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
             return True
-        self.summary = self._new_summary()
+        self.summary = new_summary(self.plan, self.config)
         self.store.save(self.summary)
         return False
-
-    def _new_summary(self) -> RunSummary:
-        plan, config = self.plan, self.config
-        task = plan.task
-        return {
-            "schema": RUN_SCHEMA,
-            "promptbudget_version": __version__,
-            "run_id": plan.run_id,
-            "status": "running",
-            "error": None,
-            "created_at": time.time(),
-            "updated_at": time.time(),
-            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
-            "identity": config.identity(plan.starting_prompt),
-            "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
-                     "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},
-            "engines": {
-                "answer": plan.answer.model_string, "optimizer": plan.optimizer.model_string,
-                "thinking": plan.answer.thinking.to_dict(), "max_tokens": plan.answer.max_tokens,
-            },
-            "warnings": plan.warnings,
-            "total_steps": plan.total_steps,
-            "checkpoint": 0,
-            "prompts": [{"version": 0, "text": plan.starting_prompt, "parent": None, "step": None,
-                         "accepted": True}],
-            "current_version": 0,
-            "validation": {},
-            "initial": None,
-            "steps": [],
-            "final": None,
-            "pareto": None,
-            "ledger": None,
-        }
 
     def _emit(self, event: Event) -> None:
         self.events(event)
@@ -281,7 +232,7 @@ class OptimizationRun:
                 decision = early_stop(done) if early_stop else None
             stats = summarize(done)
             self._emit(EvaluationFinished(phase, stats["accuracy"], stats["mean_output_tokens"], stats["n"]))
-        record = _evaluation_record(version, done)
+        record = evaluation_record(version, done)
         record["complete"] = len(done) == len(items)
         self.summary["validation"][str(version)] = record
         return done, decision
@@ -289,7 +240,7 @@ class OptimizationRun:
     def _initial_evaluation(self) -> None:
         checkpoint = 1
         test = self._evaluate("initial test", self.plan.starting_prompt, self.plan.test_items, checkpoint)
-        self.summary["initial"] = {"test": _evaluation_record(0, test)}
+        self.summary["initial"] = {"test": evaluation_record(0, test)}
         if self.config.run_validation:
             self._validation_of(0, checkpoint)
         self._checkpoint_done()
@@ -329,28 +280,7 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            prompt = prompt_variable(current)
-            median = train_stats["median_output_tokens"]
-            losses = []
-            for item, (result, completion) in targets:
-                question = plan.task.format_question(item)
-                if focus == "accuracy":
-                    losses.append(accuracy_loss(prompt, question, completion, item.answer, result))
-                else:
-                    losses.append(efficiency_loss(prompt, question, completion, result.correct, median))
-            total = tg.sum(losses) if len(losses) > 1 else losses[0]
-            with call_scope(checkpoint=checkpoint, phase="feedback"):
-                total.backward(as_textgrad_engine(plan.feedback))
-            record["losses"] = [loss.value for loss in losses]
-            record["feedback"] = gradient_texts(prompt)
-            optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
-                               constraints=format_constraints(plan.starting_prompt))
-            with call_scope(checkpoint=checkpoint, phase="optimizer"):
-                try:
-                    optimizer.step()
-                except IndexError:
-                    record["optimizer_error"] = "the optimizer's reply had no <IMPROVED_VARIABLE> tags; prompt kept"
-            candidate = prompt.value.strip()
+            candidate = self._propose(focus, current, targets, train_stats["median_output_tokens"], checkpoint, record)
             decision = None
 
         if decision is not None:
@@ -370,6 +300,32 @@ class OptimizationRun:
         self.summary["steps"].append(record)
         self._checkpoint_done()
         self._emit(StepFinished(index, focus, decision.accepted, decision.reason, self.runtime.ledger.spent_usd))
+
+    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
+                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
+        """The focused textual losses on `targets`, TextGrad's backward pass and a TGD step: the candidate."""
+        plan = self.plan
+        prompt = prompt_variable(current)
+        losses = []
+        for item, (result, completion) in targets:
+            question = plan.task.format_question(item)
+            if focus == "accuracy":
+                losses.append(accuracy_loss(prompt, question, completion, item.answer, result))
+            else:
+                losses.append(efficiency_loss(prompt, question, completion, result.correct, median_tokens))
+        total = tg.sum(losses) if len(losses) > 1 else losses[0]
+        with call_scope(checkpoint=checkpoint, phase="feedback"):
+            total.backward(as_textgrad_engine(plan.feedback))
+        record["losses"] = [loss.value for loss in losses]
+        record["feedback"] = gradient_texts(prompt)
+        optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
+                           constraints=format_constraints(plan.starting_prompt))
+        with call_scope(checkpoint=checkpoint, phase="optimizer"):
+            try:
+                optimizer.step()
+            except IndexError:
+                record["optimizer_error"] = "the optimizer's reply had no <IMPROVED_VARIABLE> tags; prompt kept"
+        return prompt.value.strip()
 
     def _version_of(self, text: str, *, parent: int, step: int) -> int:
         """The version number of a candidate prompt; a text seen before keeps its number."""
@@ -419,38 +375,7 @@ class OptimizationRun:
         else:
             final = self._evaluate("final test", self.summary["prompts"][version]["text"],
                                    self.plan.test_items, checkpoint)
-        self.summary["final"] = {"test": _evaluation_record(version, final),
+        self.summary["final"] = {"test": evaluation_record(version, final),
                                  "comparison": compare(initial, final)}
-        self.summary["pareto"] = self._pareto()
+        self.summary["pareto"] = pareto_record(self.summary["validation"])
         self._checkpoint_done()
-
-    def _pareto(self) -> dict[str, Any]:
-        validated = sorted(int(v) for v, record in self.summary["validation"].items() if record["complete"])
-        if validated:
-            points = [(self.summary["validation"][str(v)]["summary"]["accuracy"],
-                       self.summary["validation"][str(v)]["summary"]["mean_output_tokens"]) for v in validated]
-            front = [validated[i] for i in pareto_front(points)]
-            return {"basis": "validation", "versions": validated, "front": front}
-        return {"basis": "none (run without validation)", "versions": [], "front": []}
-
-
-def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
-    """Paired comparison of the same test items under the initial and final prompts."""
-    before = summarize(initial)
-    after = summarize(final)
-    mcnemar = mcnemar_exact([i.correct for i in initial], [f.correct for f in final])
-    tokens = paired_bootstrap_diff([i.output_tokens for i in initial], [f.output_tokens for f in final])
-    reduction = before["mean_output_tokens"] - after["mean_output_tokens"]
-    return {
-        "n": len(initial),
-        "accuracy_delta": after["accuracy"] - before["accuracy"],
-        "mcnemar": {"b": mcnemar.b, "c": mcnemar.c, "p_value": mcnemar.p_value},
-        "token_reduction": reduction,
-        "token_reduction_pct": (reduction / before["mean_output_tokens"] * 100) if before["mean_output_tokens"] else 0.0,
-        "token_diff_bootstrap": {"mean": tokens.mean_diff, "low": tokens.low, "high": tokens.high,
-                                 "confidence": 0.95},
-    }
-
-
-def _evaluation_record(version: int, results: list[ItemResult]) -> EvaluationRecord:
-    return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}

@@ -1,0 +1,79 @@
+"""What a run records of its evaluations: per-version records, the before/after comparison, the front."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .. import __version__
+from ..experiment.answering import ItemResult, summarize
+from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
+from .config import OptimizeConfig
+from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary
+
+
+def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
+    """Paired comparison of the same test items under the initial and final prompts."""
+    before = summarize(initial)
+    after = summarize(final)
+    mcnemar = mcnemar_exact([i.correct for i in initial], [f.correct for f in final])
+    tokens = paired_bootstrap_diff([i.output_tokens for i in initial], [f.output_tokens for f in final])
+    reduction = before["mean_output_tokens"] - after["mean_output_tokens"]
+    return {
+        "n": len(initial),
+        "accuracy_delta": after["accuracy"] - before["accuracy"],
+        "mcnemar": {"b": mcnemar.b, "c": mcnemar.c, "p_value": mcnemar.p_value},
+        "token_reduction": reduction,
+        "token_reduction_pct": (reduction / before["mean_output_tokens"] * 100) if before["mean_output_tokens"] else 0.0,
+        "token_diff_bootstrap": {"mean": tokens.mean_diff, "low": tokens.low, "high": tokens.high,
+                                 "confidence": 0.95},
+    }
+
+
+def evaluation_record(version: int, results: list[ItemResult]) -> EvaluationRecord:
+    return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
+
+
+def pareto_record(validation: dict[str, Any]) -> dict[str, Any]:
+    """The accuracy/tokens front of the prompt versions validated on the whole validation subset."""
+    validated = sorted(int(v) for v, record in validation.items() if record["complete"])
+    if validated:
+        points = [(validation[str(v)]["summary"]["accuracy"], validation[str(v)]["summary"]["mean_output_tokens"])
+                  for v in validated]
+        front = [validated[i] for i in pareto_front(points)]
+        return {"basis": "validation", "versions": validated, "front": front}
+    return {"basis": "none (run without validation)", "versions": [], "front": []}
+
+
+def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
+    """The summary a new run starts from (checkpoint 0: nothing evaluated yet); `plan` is the loop's Plan."""
+    task = plan.task
+    return {
+        "schema": RUN_SCHEMA,
+        "promptbudget_version": __version__,
+        "run_id": plan.run_id,
+        "status": "running",
+        "error": None,
+        "created_at": time.time(),
+        "updated_at": time.time(),
+        "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
+        "identity": config.identity(plan.starting_prompt),
+        "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
+                 "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},
+        "engines": {
+            "answer": plan.answer.model_string, "optimizer": plan.optimizer.model_string,
+            "thinking": plan.answer.thinking.to_dict(), "max_tokens": plan.answer.max_tokens,
+        },
+        "warnings": plan.warnings,
+        "total_steps": plan.total_steps,
+        "checkpoint": 0,
+        "prompts": [{"version": 0, "text": plan.starting_prompt, "parent": None, "step": None,
+                     "accepted": True}],
+        "current_version": 0,
+        "validation": {},
+        "initial": None,
+        "steps": [],
+        "final": None,
+        "pareto": None,
+        "ledger": None,
+    }
