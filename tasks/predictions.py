@@ -9,12 +9,12 @@ validated before anything is scored.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .jsonlines import json_object
 from .scoring import InvalidGoldError, Scorer
 
 Z_95 = 1.959963984540054
@@ -84,12 +84,7 @@ def _checked_record(line: str, path: Path, line_number: int, scorer: Scorer) -> 
     def fail(problem: str) -> PredictionFileError:
         return PredictionFileError(f"{path}, line {line_number}: {problem}")
 
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise fail(f"invalid JSON ({error.msg})") from None
-    if not isinstance(record, dict):
-        raise fail("expected a JSON object")
+    record = json_object(line, fail)
     if "response" not in record or not (record["response"] is None or isinstance(record["response"], str)):
         raise fail("'response' must be a string (or null)")
     if not isinstance(record.get("stop_reason", ""), (str, type(None))):
