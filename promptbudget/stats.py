@@ -25,6 +25,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from tasks.predictions import wilson_interval as wilson_bounds
+
 __all__ = [
     "BootstrapResult",
     "McNemarResult",
@@ -135,17 +137,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     _check_confidence_level(confidence)
     if n < 0 or successes < 0 or successes > n:
         raise ValueError(f"need 0 <= successes <= n, got successes={successes}, n={n}")
-    if n == 0:
-        return (0.0, 1.0)
-    z = NormalDist().inv_cdf(1.0 - (1.0 - confidence) / 2.0)
-    p = successes / n
-    z2 = z * z
-    denom = 1.0 + z2 / n
-    center = (p + z2 / (2.0 * n)) / denom
-    half = (z / denom) * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
-    low = 0.0 if successes == 0 else max(0.0, center - half)
-    high = 1.0 if successes == n else min(1.0, center + half)
-    return (low, high)
+    return wilson_bounds(successes, n, NormalDist().inv_cdf(1.0 - (1.0 - confidence) / 2.0))
 
 
 @dataclass(frozen=True)

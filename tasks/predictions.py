@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 from .jsonlines import json_object
 from .scoring import InvalidGoldError, Scorer
 
-Z_95 = 1.959963984540054
+Z_95 = NormalDist().inv_cdf(0.975)
 
 
 class PredictionFileError(ValueError):
@@ -40,14 +41,18 @@ class Accuracy:
 
 
 def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval of a binomial proportion (0, 1 when total is 0)."""
+    """The Wilson score interval of a binomial proportion (0, 1 when total is 0; exactly 0 below
+    when nothing succeeded and exactly 1 above when everything did). promptbudget.stats uses it too."""
     if total == 0:
         return 0.0, 1.0
-    proportion = successes / total
-    denominator = 1 + z * z / total
-    center = (proportion + z * z / (2 * total)) / denominator
-    half_width = z * math.sqrt(proportion * (1 - proportion) / total + z * z / (4 * total * total)) / denominator
-    return max(0.0, center - half_width), min(1.0, center + half_width)
+    p = successes / total
+    z2 = z * z
+    denom = 1.0 + z2 / total
+    center = (p + z2 / (2.0 * total)) / denom
+    half = (z / denom) * math.sqrt(p * (1.0 - p) / total + z2 / (4.0 * total * total))
+    low = 0.0 if successes == 0 else max(0.0, center - half)
+    high = 1.0 if successes == total else min(1.0, center + half)
+    return low, high
 
 
 def read_predictions(path: Path, scorer: Scorer) -> list[dict[str, Any]]:
