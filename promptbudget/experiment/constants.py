@@ -5,8 +5,6 @@ from __future__ import annotations
 from tasks.core import SPLITS
 
 from ..engines.models import DEFAULT_MODEL
-
-MIN_MEANINGFUL_SAMPLES = 30
-"""Below this many items an accuracy estimate is too noisy to compare settings by."""
+from ..stats.comparisons import MIN_MEANINGFUL_SAMPLES
 
 __all__ = ["DEFAULT_MODEL", "MIN_MEANINGFUL_SAMPLES", "SPLITS"]
