@@ -81,7 +81,7 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer, text_ke
     try:
         record = json_object(line, fail, parse_constant=_reject_constant)
     except _NonFiniteNumber as error:
-        raise fail(f"{error} is not a JSON number and no answer can equal it; write a finite number or a "
+        raise fail(f"invalid JSON: {error} is not a JSON number and no answer can equal it; write a finite number or a "
                    "string") from None
     question = record.get(text_key)
     if not isinstance(question, str) or not question.strip():

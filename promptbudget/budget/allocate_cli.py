@@ -24,7 +24,7 @@ from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m promptbudget allocate",
+        prog="python -m promptbudget allocate", allow_abbrev=False,
         description="Classify a prompt's complexity with a cheap call and choose a thinking budget (or effort "
                     "level) for the answer model: the notebook's defaults, or a policy learned by budget-sweep.")
     prompt = parser.add_mutually_exclusive_group()

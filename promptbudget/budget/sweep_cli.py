@@ -9,6 +9,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..batches.options import BatchConfig, add_batch_arguments, build_session
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
 from ..engines.types import EFFORT_LEVELS
 from ..jsonio import write_json_atomic
@@ -22,7 +23,7 @@ from .sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLIT
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m promptbudget budget-sweep",
+        prog="python -m promptbudget budget-sweep", allow_abbrev=False,
         description="Answer the same items at several thinking budgets (or effort levels) and measure accuracy "
                     "(95%% CI), thinking tokens against the budget, truncation, latency and cost. Classifies each "
                     "item's complexity once, learns a per-class budget policy and evaluates it.")
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--num_threads", type=int, default=4)
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    add_batch_arguments(parser, what="every answer of every setting, all in one set of batches; the complexity "
+                                     "classifier stays synchronous")
     return parser
 
 
@@ -100,6 +103,8 @@ def run(config: SweepConfig) -> int:
         plan = make_plan(config, runtime, study.candidates if study else None)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        batch = build_session(BatchConfig.of(config), plan.answer_engine, prices_path=config.prices,
+                              quiet=config.quiet)
         bar = None
         if not config.quiet:
             from tqdm import tqdm
@@ -108,7 +113,7 @@ def run(config: SweepConfig) -> int:
             bar = tqdm(total=total, desc="case study" if study else "budget sweep", unit="call", file=sys.stderr)
         try:
             results = run_sweep(plan, runtime, on_progress=bar.update if bar is not None else None,
-                                between=(lambda found: study.narrow(plan, found)) if study else None)
+                                between=(lambda found: study.narrow(plan, found)) if study else None, batch=batch)
             if study:
                 results["case_study"] = study.summary(results)
         except KeyboardInterrupt:

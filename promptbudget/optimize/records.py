@@ -9,6 +9,7 @@ from .. import __version__
 from ..experiment.answering import ItemResult, summarize
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from .config import OptimizeConfig
+from .ladder_stage import pair_front
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary
 
 
@@ -34,15 +35,16 @@ def evaluation_record(version: int, results: list[ItemResult]) -> EvaluationReco
     return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
 
 
-def pareto_record(validation: dict[str, Any]) -> dict[str, Any]:
-    """The accuracy/tokens front of the prompt versions validated on the whole validation subset."""
+def pareto_record(validation: dict[str, Any], pair_validation: dict[str, Any]) -> dict[str, Any]:
+    """The accuracy/tokens front of the prompt versions validated on the whole validation subset,
+    and the front of the (prompt, thinking rung) pairs."""
     validated = sorted(int(v) for v, record in validation.items() if record["complete"])
     if validated:
         points = [(validation[str(v)]["summary"]["accuracy"], validation[str(v)]["summary"]["mean_output_tokens"])
                   for v in validated]
         front = [validated[i] for i in pareto_front(points)]
-        return {"basis": "validation", "versions": validated, "front": front}
-    return {"basis": "none (run without validation)", "versions": [], "front": []}
+        return {"basis": "validation", "versions": validated, "front": front, "pairs": pair_front(pair_validation)}
+    return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
 
 
 def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
@@ -56,7 +58,7 @@ def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
         "error": None,
         "created_at": time.time(),
         "updated_at": time.time(),
-        "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
+        "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "yes", "quiet")},
         "identity": config.identity(plan.starting_prompt),
         "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
                  "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},
@@ -71,6 +73,11 @@ def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
                      "accepted": True}],
         "current_version": 0,
         "validation": {},
+        "ladder": [rung.to_dict() for rung in plan.ladder],
+        "start_rung": plan.start_rung,
+        "current_rung": plan.start_rung,
+        "pair_validation": {},
+        "ladder_stage": None,
         "initial": None,
         "steps": [],
         "final": None,

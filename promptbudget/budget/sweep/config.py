@@ -58,6 +58,9 @@ class SweepConfig(RuntimeFields):
     quiet: bool = False
     case_study: bool = False
     policy: str | None = None
+    batch: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     def validate(self) -> None:
         if (self.task is None) == (self.prompts is None):
@@ -90,3 +93,6 @@ class SweepConfig(RuntimeFields):
         if self.policy is not None and not self.case_study:
             raise UsageError("--policy gives the case study its recommended setting; add --case_study")
         self.runtime().validate()
+        from ...batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache)

@@ -85,7 +85,7 @@ def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResu
 
 def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: PlannedSetting,
                    classifications: dict[str, Classification], records: list[dict[str, Any]],
-                   on_progress: Progress) -> None:
+                   on_progress: Progress, batch: Any = None) -> None:
     """Answer one split at one setting, appending a record per answered item (also when the cap stops it).
 
     Latency and cache status come from the ledger record of each item's call, found by its
@@ -105,8 +105,10 @@ def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: Plann
 
     items = plan.items[split]
     try:
-        answer_items(plan.system_prompt, items, engine, plan.task, threads=plan.config.num_threads,
-                     scope=scope, on_item=on_item)
+        pairs = answer_items(plan.system_prompt, items, engine, plan.task, threads=plan.config.num_threads,
+                             scope=scope, on_item=on_item, batch=batch)
+        if batch is not None:
+            engine.completions.update({result.item_id: completion for result, completion in pairs})
     finally:
         calls = {r.scope.get("sample_id"): r for r in runtime.ledger.records()
                  if r.role == "answer" and r.scope.get("phase") == "budget_sweep"
@@ -119,14 +121,21 @@ def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: Plann
 
 
 def answer_all(plan: SweepPlan, runtime: Runtime, classifications: dict[str, Classification],
-               records: list[dict[str, Any]], on_progress: Progress) -> None:
+               records: list[dict[str, Any]], on_progress: Progress, batch: Any = None) -> None:
+    if batch is not None:  # --batch: every cell's answers in one set of Message Batches (batches/cells.py)
+        from ...batches.cells import Cell, prefetch
+
+        batch = prefetch(batch, [Cell(plan.system_prompt, plan.items[split], planned.engine, plan.task,
+                                      {"phase": "budget_sweep", "split": split, "setting": planned.setting.label})
+                                 for split in plan.items for planned in plan.settings])
     for split in plan.items:
         for planned in plan.settings:
-            answer_setting(plan, runtime, split, planned, classifications, records, on_progress)
+            answer_setting(plan, runtime, split, planned, classifications, records, on_progress, batch)
 
 
 def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Progress = None,
-              between: Callable[[dict[str, Classification]], None] | None = None) -> dict[str, Any]:
+              between: Callable[[dict[str, Classification]], None] | None = None,
+              batch: Any = None) -> dict[str, Any]:
     """Classify, answer at every setting, summarize, learn a policy and evaluate it. Returns the results.
 
     `between(classifications)` runs after classifying and before answering (the case study narrows
@@ -142,7 +151,7 @@ def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Progress = None
         classify_items(plan, plan.config.num_threads, classifications, on_progress)
         if between is not None:
             between(classifications)
-        answer_all(plan, runtime, classifications, records, on_progress)
+        answer_all(plan, runtime, classifications, records, on_progress, batch)
     except (BudgetExceeded, EngineError) as exc:
         status, error = ending_status(exc, cap_prefix="")
     return build_results(plan, runtime, classifications, records, status=status, error=error,

@@ -13,7 +13,7 @@ from promptbudget.errors import UsageError
     (['{"prompt": "ok"}', '{"id": "b"}'], "line 2: 'prompt' must be a non-empty string"),
     (['{"prompt": "   "}'], "line 1: 'prompt' must be a non-empty string"),
     (['{"prompt": "a", "answer": ""}'], "line 1: 'answer' must be a non-empty string"),
-    (['{"prompt": "a", "answer": NaN}'], "line 1: invalid JSON (NaN is not a number JSON allows)"),
+    (['{"prompt": "a", "answer": NaN}'], "line 1: invalid JSON: NaN is not a JSON number"),
     (['{"prompt": "a", "id": 1}', '{"prompt": "b", "id": 1}'], "line 2: duplicate id '1'"),
     (['{"prompt": "a", "answer": "1"}', '{"prompt": "b"}'], "either every line or no line must have an 'answer'"),
     ([], "has no prompts"),
