@@ -42,7 +42,7 @@ from .moves import propose, tried_rungs
 from .prompt_check import format_warning
 from .ladder_stage import choose_pair, front_versions
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
-from .records import compare, evaluation_record, new_summary, pareto_record
+from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
 from .schema import RunSummary, StepRecord
 from ..cache import CacheWriteError
 from .store import RunStore, RunWriteError
@@ -218,7 +218,7 @@ class OptimizationRun:
             self.store.rewrite_calls(kept)
             self.runtime.ledger.reset(kept)
             self.runtime.ledger.hold_orphans(orphans)
-            self._val_cache = _validation_cache(self.summary, self.plan.start_rung)
+            self._val_cache = validation_cache(self.summary, self.plan.start_rung)
             self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
             return True
         self.summary = new_summary(self.plan, self.config)
@@ -312,16 +312,7 @@ class OptimizationRun:
         self._emit(EvaluationFinished(f"train step {index + 1}", train_stats["accuracy"],
                                       train_stats["mean_output_tokens"], train_stats["n"]))
 
-        record: StepRecord = {
-            "index": index, "epoch": epoch, "step": step, "focus": focus,
-            "prompt_version": current_version,
-            "batch_ids": [item.id for item in batch],
-            "batch": [r.to_dict() for r in results],
-            "batch_summary": train_stats,
-            "losses": [], "feedback": [], "optimizer_error": None,
-            "candidate_version": None, "minibatch_gate": None, "candidate_validation": None,
-            "rung": rung,
-        }
+        record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
         move = propose(index, focus, plan.ladder, rung, results, tried_rungs(self.summary["steps"], current_version))
         if move is not None:
             record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
@@ -333,6 +324,14 @@ class OptimizationRun:
             return
         record["move"] = {"kind": "prompt", "from_rung": rung, "to_rung": rung,
                           "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
+        self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
+
+    def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
+                     answered: list[tuple[ItemResult, Any]], train_stats: dict[str, Any], checkpoint: int,
+                     record: StepRecord) -> None:
+        """A TextGrad edit of the current prompt, judged like any candidate."""
+        current = self.summary["prompts"][current_version]["text"]
+        results = [r for r, _ in answered]
         # Accuracy feedback on items the prompt already gets right has nothing to fix.
         targets = [(item, pair) for item, pair in zip(batch, answered)
                    if focus == "efficiency" or not pair[0].correct]
@@ -455,12 +454,3 @@ class OptimizationRun:
         self.summary["pareto"] = pareto_record(self.summary["validation"], self.summary.get("pair_validation") or {})
         self._checkpoint_done()
 
-
-def _validation_cache(summary: RunSummary, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
-    """Validation results by (prompt version, rung) from a saved summary."""
-    records = summary.get("pair_validation") or {f"{k}|{start_rung}": v for k, v in summary["validation"].items()}
-    cache = {}
-    for key, record in records.items():
-        version, rung = key.split("|")
-        cache[(int(version), int(rung))] = [ItemResult.from_dict(i) for i in record["items"]]
-    return cache

@@ -10,7 +10,7 @@ from ..experiment.answering import ItemResult, summarize
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from .config import OptimizeConfig
 from .ladder_stage import pair_front
-from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary
+from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
 
 
 def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
@@ -84,3 +84,28 @@ def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
         "pareto": None,
         "ledger": None,
     }
+
+
+def step_record(index: int, epoch: int, step: int, focus: str, version: int, batch: list[Any],
+                results: list[ItemResult], batch_summary: dict[str, Any], rung: int) -> StepRecord:
+    """A step's record before its move is made: the training batch as the current setting answered it."""
+    return {
+        "index": index, "epoch": epoch, "step": step, "focus": focus,
+        "prompt_version": version,
+        "batch_ids": [item.id for item in batch],
+        "batch": [r.to_dict() for r in results],
+        "batch_summary": batch_summary,
+        "losses": [], "feedback": [], "optimizer_error": None,
+        "candidate_version": None, "minibatch_gate": None, "candidate_validation": None,
+        "rung": rung,
+    }
+
+
+def validation_cache(summary: RunSummary, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
+    """Validation results by (prompt version, rung) from a saved summary."""
+    records = summary.get("pair_validation") or {f"{k}|{start_rung}": v for k, v in summary["validation"].items()}
+    cache = {}
+    for key, record in records.items():
+        version, rung = key.split("|")
+        cache[(int(version), int(rung))] = [ItemResult.from_dict(i) for i in record["items"]]
+    return cache
