@@ -53,11 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SplitConfig:
-    names = set(SplitConfig.__dataclass_fields__)
-    values = {k: v for k, v in vars(args).items() if k in names}
-    values["total_budget"] = tuple(values["total_budget"])
-    values["ratios"] = tuple(values["ratios"])
-    return SplitConfig(**values)
+    return SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +65,7 @@ class OptimizeConfig(RuntimeFields):
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in vars(args).items() if k in names}
-        for key in ("budgets", "efforts"):
-            if values.get(key) is not None:
-                values[key] = tuple(values[key])
-        return cls(**values)
+        return cls.from_flags(args, tuples=("budgets", "efforts"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -25,3 +25,12 @@ def test_each_command_config_builds_its_runtime(config_class, tmp_path):
     assert issubclass(config_class, RuntimeFields)
     assert config.runtime() == RuntimeConfig(base_url="http://127.0.0.1:9", max_cost=1.5, prices=None,
                                              cache_dir=str(tmp_path), no_cache=True)
+
+
+def test_from_flags_keeps_known_fields_and_makes_list_flags_tuples():
+    import argparse
+
+    args = argparse.Namespace(total_budget=[512, 256], ratios=[0.5], samples=3, unrelated="x", max_cost=2.0)
+    config = SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))
+    assert (config.total_budget, config.ratios, config.samples, config.max_cost) == ((512, 256), (0.5,), 3, 2.0)
+    assert OptimizeConfig.from_flags(argparse.Namespace(budgets=None), tuples=("budgets",)).budgets is None
