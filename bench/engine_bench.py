@@ -10,7 +10,7 @@ import anthropic
 
 from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.ledger import Ledger, call_scope
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 MODEL = "claude-sonnet-4-5-20250929"
 

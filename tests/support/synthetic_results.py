@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..jsonio import write_json_atomic
-from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front, proportion, token_summary
+from promptbudget import __version__
+from promptbudget.jsonio import write_json_atomic
+from promptbudget.stats import mcnemar_exact, paired_bootstrap_diff, pareto_front, proportion, token_summary
 
 BASE_PROMPT = ("You will answer a mathematical reasoning question. Think step by step. The last line of your "
                "response should be of the following format: 'Answer: $VALUE' where VALUE is a numerical value.")
