@@ -1,20 +1,24 @@
-# `make install` installs everything (Python packages, the llama-server test binary, Chromium
-# for the browser test); `make test` runs every test. See README.md.
+# `make install` installs everything (Python packages, llama-cpp-python and llama-server from one
+# llama.cpp build, Chromium for the browser test); `make test` runs every test. See README.md.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install test bench
+.PHONY: install test lint bench
 
 install:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install -r requirements.txt
-	PYTHON=$(BIN)/python bash scripts/build_llama_server.sh
+	PYTHON=$(BIN)/python bash scripts/install_llama_cpp.sh
 	bash scripts/install_chromium.sh
 
+# The ten slowest tests are listed at the end of every run.
 test:
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
+
+lint:
+	$(BIN)/ruff check .
 
 bench:
 	$(BIN)/python -m bench --quick

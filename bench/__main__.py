@@ -16,13 +16,15 @@ FIGURES = [
     ("bench.local_bench", "local_tokens_per_s_ratio"),
     ("bench.loop_bench", "loop_calls_ratio_vs_prototype"),
     ("bench.report_bench", "report_seconds_50x20"),
+    ("bench.joint_bench", "joint_vs_prompt_only"),
     ("bench.max_cost_bench", "max_cost_fill_ratio_c8"),
+    ("bench.batch_bench", "batch_figures"),
 ]
 
 FULL_SIZES = {
     "engine_overhead_ms_median": {"calls": 2000},
-    "throughput_fraction_of_ideal_c8": {"calls": 480},
-    "local_tokens_per_s_ratio": {"rounds": 8, "max_tokens": 192},
+    "throughput_fraction_of_ideal_c8": {"rounds": 12, "calls_per_round": 80},
+    "local_tokens_per_s_ratio": {"rounds": 15, "max_tokens": 128},
 }
 
 GOALS = {
@@ -31,6 +33,9 @@ GOALS = {
     "local_tokens_per_s_ratio": (">=", 0.95),
     "loop_calls_ratio_vs_prototype": ("<=", 0.5),
     "report_seconds_50x20": ("<=", 3.0),
+    "joint_engine_calls_ratio": ("<=", 1.3),
+    "joint_tokens_ratio": ("<=", 0.999),
+    "joint_accuracy_not_lower": (">=", 1.0),
     "max_cost_fill_ratio_c8": (">=", 0.9),
 }
 

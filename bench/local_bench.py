@@ -9,25 +9,34 @@ from promptbudget.engines import Request
 from promptbudget.engines.local import LocalEngine
 from promptbudget.ledger import Ledger
 
+from .rounds import alternate, median_ratio
+
 PROMPT = "Explain step by step how to compute 17 times 23, then give the result."
+SYSTEM = "You are a careful math tutor."
 
 
-def local_tokens_per_s_ratio(rounds: int = 3, max_tokens: int = 96) -> dict[str, float]:
+def local_tokens_per_s_ratio(rounds: int = 9, max_tokens: int = 64) -> dict[str, float]:
+    """Tokens/s through LocalEngine over raw `Llama.create_completion`, rounds alternating
+    which side goes first; the figure is the median of the per-round ratios."""
     engine = LocalEngine(ledger=Ledger())
-    request = Request(PROMPT, system="You are a careful math tutor.", max_tokens=max_tokens)
+    request = Request(PROMPT, system=SYSTEM, max_tokens=max_tokens)
     prompt, stops = engine.format_prompt(request)
     llama = engine.backend
     llama.create_completion(prompt, max_tokens=8, temperature=0.0, stop=stops)  # warm up
-    raw_rates, engine_rates = [], []
-    for i in range(rounds):
+
+    def raw() -> float:
         start = time.perf_counter()
         out = llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, stop=stops)
-        raw_rates.append(out["usage"]["completion_tokens"] / (time.perf_counter() - start))
-        varied = Request(PROMPT, system="You are a careful math tutor.", max_tokens=max_tokens)
+        return out["usage"]["completion_tokens"] / (time.perf_counter() - start)
+
+    def ours() -> float:
         start = time.perf_counter()
-        completion = engine.complete(varied)
-        engine_rates.append(completion.usage.output_tokens / (time.perf_counter() - start))
+        completion = engine.complete(Request(PROMPT, system=SYSTEM, max_tokens=max_tokens))
+        return completion.usage.output_tokens / (time.perf_counter() - start)
+
+    engine_rates, raw_rates = alternate(rounds, ours, raw)
     return {
-        "local_tokens_per_s_ratio": statistics.median(engine_rates) / statistics.median(raw_rates),
+        "local_tokens_per_s_ratio": median_ratio(engine_rates, raw_rates),
         "local_raw_tokens_per_s": statistics.median(raw_rates),
+        "local_rounds": rounds,
     }

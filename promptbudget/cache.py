@@ -54,11 +54,14 @@ class RequestCache:
         except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, material: dict[str, Any], completion: Completion, *, call_id: str | None = None) -> None:
-        """Store a reply; `call_id` names the paid call it came from (what a resume recovers by)."""
+    def put(self, key: str, material: dict[str, Any], completion: Completion, *, call_id: str | None = None,
+            durable: bool = True) -> None:
+        """Store a reply; `call_id` names the paid call it came from (what a resume recovers by);
+        `durable=False` skips its fsync (a batch syncs its entries together)."""
         try:
             write_json_atomic(self._path(key), {"schema": CACHE_SCHEMA, "request": material,
-                                                "completion": completion.to_dict(), "call_id": call_id})
+                                                "completion": completion.to_dict(), "call_id": call_id},
+                              durable=durable)
         except OSError as exc:
             raise CacheWriteError(f"could not write the request cache in {self.directory} ({exc.strerror or exc}); "
                                   "free disk space or make it writable (or pass --no_cache), then continue with "

@@ -13,6 +13,7 @@ COMMANDS = {
     "budget-sweep": "promptbudget.budget.sweep_cli",
     "allocate": "promptbudget.budget.allocate_cli",
     "confidence-split": "promptbudget.confidence.cli",
+    "export": "promptbudget.export",
 }
 
 
@@ -25,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
               "  report            render the HTML report and PNG plots from saved results\n"
               "  budget-sweep      measure accuracy, tokens and cost across thinking budgets\n"
               "  allocate          choose a thinking budget for a prompt\n"
-              "  confidence-split  split a thinking budget between answering and self-assessment")
+              "  confidence-split  split a thinking budget between answering and self-assessment\n"
+              "  export            print a finished run's recommendation for the anthropic SDK")
         return 0 if argv else 2
     if argv[0] == "--version":
         from . import __version__

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 
-def write_text_atomic(path: str | os.PathLike, text: str, *, mode: int | None = None) -> None:
-    """Write text to a temporary file beside `path`, fsync it, then rename over `path`:
-    readers see the old file or the new one, never half of one."""
+def write_text_atomic(path: str | os.PathLike, text: str, *, mode: int | None = None, durable: bool = True) -> None:
+    """Write text to a temporary file beside `path`, fsync it (unless not `durable`: the caller
+    syncs many files at once), then rename over `path`: readers see the old file or the new one,
+    never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -19,7 +20,8 @@ def write_text_atomic(path: str | os.PathLike, text: str, *, mode: int | None = 
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); results get the permissions any new file would.
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -37,10 +39,10 @@ def _umask() -> int:
     return current
 
 
-def write_json_atomic(path: str | os.PathLike, data: Any) -> None:
+def write_json_atomic(path: str | os.PathLike, data: Any, *, durable: bool = True) -> None:
     """Write JSON atomically (see `write_text_atomic`)."""
     text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=_default) + "\n"
-    write_text_atomic(path, text)
+    write_text_atomic(path, text, durable=durable)
 
 
 def append_jsonl(path: str | os.PathLike, record: Any) -> None:

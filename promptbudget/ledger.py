@@ -61,6 +61,9 @@ class CallRecord:
     """When the call was paid for; a claimed orphan keeps its original time, which identifies it."""
     call_id: str | None = None
     """The id of the paid call's intent in the journal (None for cache hits and older records)."""
+    price_tier: str = "standard"
+    """"standard" (a synchronous call) or "batch" (Message Batches, billed at the batch rate)."""
+    batch_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -274,7 +277,7 @@ class Ledger:
 
     def record(self, *, role: str, engine: str, model: str, completion: Completion,
                cost_usd: float | None, cache_key: str | None = None, paid_at: float | None = None,
-               call_id: str | None = None) -> CallRecord:
+               call_id: str | None = None, price_tier: str = "standard", batch_id: str | None = None) -> CallRecord:
         """Enter a call, tell the listeners (the run's calls.jsonl), then clear its intent.
 
         A listener that fails (a full disk) does not lose the call: it stays in this ledger,
@@ -287,6 +290,7 @@ class Ledger:
                 latency_s=completion.latency_s, retries=completion.retries, cached=completion.cached,
                 cost_usd=cost_usd, billed_usd=billed, cache_key=cache_key,
                 timestamp=time.time() if paid_at is None else paid_at, call_id=call_id,
+                price_tier=price_tier, batch_id=batch_id,
             )
             self._records.append(record)
             self._spent += billed or 0.0
@@ -340,6 +344,7 @@ class Ledger:
             "unaccounted": self.unaccounted.to_dict(),
             "by_role": {k: v.to_dict() for k, v in self.totals_by_role().items()},
             "by_model": {k: v.to_dict() for k, v in self.totals_by_model().items()},
+            "by_price_tier": {k: v.to_dict() for k, v in _total(self.records(), lambda r: r.price_tier).items()},
         }
 
 

@@ -46,7 +46,14 @@ def _split_50_25_25(items: list[Item]) -> Splits:
     return shuffled[:train_end], shuffled[train_end:val_end], shuffled[val_end:]
 
 
-def _read_records(path: Path, scorer: Scorer) -> list[tuple[str | None, Item]]:
+def read_prompt_records(path: Path, scorer: Scorer) -> list[tuple[str | None, Item]]:
+    """A ``--prompts`` file (budget-sweep): like a task file, but the text is under ``prompt`` and
+    ``answer`` is optional (an item without one gets the answer ""); ``split`` is not defaulted."""
+    return _read_records(path, scorer, text_key="prompt", answer_required=False)
+
+
+def _read_records(path: Path, scorer: Scorer, *, text_key: str = "question",
+                  answer_required: bool = True) -> list[tuple[str | None, Item]]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
@@ -58,7 +65,7 @@ def _read_records(path: Path, scorer: Scorer) -> list[tuple[str | None, Item]]:
     for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        split, item = _parse_line(line, path, line_number, scorer)
+        split, item = _parse_line(line, path, line_number, scorer, text_key, answer_required)
         if item.id in seen_ids:
             raise TaskFileError(f"{path}, line {line_number}: duplicate id {item.id!r}")
         seen_ids.add(item.id)
@@ -66,7 +73,8 @@ def _read_records(path: Path, scorer: Scorer) -> list[tuple[str | None, Item]]:
     return records
 
 
-def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer) -> tuple[str | None, Item]:
+def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer, text_key: str = "question",
+                answer_required: bool = True) -> tuple[str | None, Item]:
     def fail(problem: str) -> TaskFileError:
         return TaskFileError(f"{path}, line {line_number}: {problem}")
 
@@ -75,18 +83,19 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer) -> tupl
     except json.JSONDecodeError as error:
         raise fail(f"invalid JSON ({error.msg})") from None
     except _NonFiniteNumber as error:
-        raise fail(f"{error} is not a JSON number and no answer can equal it; write a finite number or a "
+        raise fail(f"invalid JSON: {error} is not a JSON number and no answer can equal it; write a finite number or a "
                    "string") from None
     if not isinstance(record, dict):
         raise fail("expected a JSON object")
-    question = record.get("question")
+    question = record.get(text_key)
     if not isinstance(question, str) or not question.strip():
-        raise fail("'question' must be a non-empty string")
+        raise fail(f"'{text_key}' must be a non-empty string")
     answer = _answer_text(record.get("answer"))
-    if answer is None:
+    if answer is None and (answer_required or record.get("answer") is not None):
         raise fail("'answer' must be a non-empty string, a number or a boolean")
     try:
-        scorer.normalize_gold(answer)
+        if answer is not None:
+            scorer.normalize_gold(answer)
     except InvalidGoldError as error:
         raise fail(f"{error} (scorer {scorer.name!r})") from None
     item_id = record.get("id", f"{path.stem}/{line_number}")
@@ -95,7 +104,7 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer) -> tupl
     split = record.get("split")
     if split is not None and split not in SPLITS:
         raise fail(f"'split' must be one of {', '.join(SPLITS)}, not {split!r}")
-    return split, Item(id=str(item_id), question=question, answer=answer)
+    return split, Item(id=str(item_id), question=question, answer=answer or "")
 
 
 class _NonFiniteNumber(ValueError):

@@ -1,11 +1,15 @@
 """Thinking-budget tools: budget sweeps, a complexity classifier, and an allocator that learns.
 
 * `classifier`: one cheap call sorts a prompt into simple / medium / complex / very_complex;
-* `allocator`: the notebook's defaults and adjustments, effort mapping for adaptive-only models,
-  and a policy learned from sweep records (JSON, schema promptbudget.budget_policy/1);
-* `sweep`: the measurement across budgets or effort levels (schema promptbudget.budget_sweep/1);
+* `settings`: a budget or an effort level, parsed and ordered by tier;
+* `policy`: a setting per class, the notebook's defaults or learned from records by the
+  non-inferiority rule (JSON, schema promptbudget.budget_policy/1);
+* `allocator`: the notebook's adjustments and effort mapping for adaptive-only models;
+* `history` / `use`: learning from use (`allocate --answer --history`, schema budget_history/1);
+* `sweep` (package): the measurement across budgets or effort levels (schema budget_sweep/1);
+* `case_study`: half, recommended and double setting for one prompt (`budget-sweep --case_study`);
 * `evaluation`: the allocator against fixed settings and an oracle on held-out items;
-* `plots` / `report_section`: figures and template data for the report.
+* `plots`, `plots_by_setting`, `report_section`, `report_responses`: figures and report data.
 Commands: `budget-sweep` (`sweep_cli`) and `allocate` (`allocate_cli`).
 """
 

@@ -14,8 +14,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..stats import pareto_front
+from .plots_by_setting import FIGURES
 
-FIGURE_NAMES = ("accuracy_vs_budget", "cost_vs_accuracy", "budget_use", "allocator_comparison")
+FIGURE_NAMES = ("accuracy_vs_budget", "cost_vs_accuracy", "budget_use", *FIGURES, "allocator_comparison")
 CLASS_COLORS = {"simple": "#4daf4a", "medium": "#377eb8", "complex": "#ff7f00", "very_complex": "#e41a1c"}
 OFF_POSITION = 512
 """Where thinking off (budget 0) sits on the log-2 budget axis, labelled "off"."""
@@ -126,13 +127,14 @@ def cost_figure(results: dict[str, Any]) -> Figure:
 
 
 def budget_use_figure(results: dict[str, Any]) -> Figure:
-    fig = Figure(figsize=(12, 4.5), layout="constrained")
+    """Thinking tokens against the budget, and the truncation rate (latency has its own figure)."""
+    fig = Figure(figsize=(10, 4.5), layout="constrained")
     rows = main_rows(results)
     if not rows:
         return _empty(fig, "No measurements.")
     names = [r["setting"] for r in rows]
     idx = list(range(len(rows)))
-    ax1, ax2, ax3 = fig.subplots(1, 3)
+    ax1, ax2 = fig.subplots(1, 2)
     thinking = [r.get("mean_thinking_tokens") for r in rows]
     if any(t is not None for t in thinking):
         ax1.bar(idx, [t or 0 for t in thinking], color="#984ea3", label="mean thinking tokens")
@@ -150,12 +152,7 @@ def budget_use_figure(results: dict[str, Any]) -> Figure:
     ax2.bar(idx, [r["truncation_rate"] for r in rows], color="#ff7f00")
     ax2.set_ylim(0, 1)
     ax2.set_title("Truncation rate (stop_reason max_tokens)")
-    nan = float("nan")
-    ax3.plot(idx, [nan if r["latency_p50_s"] is None else r["latency_p50_s"] for r in rows], marker="o", label="p50")
-    ax3.plot(idx, [nan if r["latency_p95_s"] is None else r["latency_p95_s"] for r in rows], marker="s", label="p95")
-    ax3.set_title("Latency (s)")
-    ax3.legend(fontsize=8)
-    for ax in (ax1, ax2, ax3):
+    for ax in (ax1, ax2):
         ax.set_xticks(idx)
         ax.set_xticklabels(names, rotation=30)
         ax.set_xlabel(results["kind"])
@@ -205,6 +202,7 @@ def budget_sweep_figures(results: dict[str, Any]) -> dict[str, Figure]:
         "accuracy_vs_budget": accuracy_figure(results),
         "cost_vs_accuracy": cost_figure(results),
         "budget_use": budget_use_figure(results),
+        **{name: make(results) for name, make in FIGURES.items()},
         "allocator_comparison": allocator_figure(results),
     }
 
@@ -212,7 +210,8 @@ def budget_sweep_figures(results: dict[str, Any]) -> dict[str, Figure]:
 def png_name(results: dict[str, Any], name: str) -> str:
     from .sweep import slug
 
-    return f"budget_sweep_{slug(results['task']['name'])}_{slug(results['config']['model'])}_{name}.png"
+    """`budget_<figure>_<task>_<model>.png`: figure first, then what it is about, like the report's own PNGs."""
+    return f"budget_{name}_{slug(results['task']['name'])}_{slug(results['config']['model'])}.png"
 
 
 def save_pngs(results: dict[str, Any], plots_dir: str | Path) -> dict[str, Path]:

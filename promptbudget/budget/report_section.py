@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import UsageError
+from .classifier import COMPLEXITY_CLASSES
 from .plots import FIGURE_NAMES, cost_axis, main_rows, pareto_labels, png_name
+from .plots_by_setting import EFFICIENCY_NOTE, allocation_table, policies_of
+from .report_responses import comparison
 from .sweep import SWEEP_SCHEMA
 
 SECTION_TITLE = "Thinking budgets"
@@ -107,6 +110,42 @@ def allocator_table(results: dict[str, Any]) -> dict[str, Any] | None:
             "held_out": evaluation["held_out"], "split": evaluation["split"], "notes": list(evaluation["notes"])}
 
 
+def allocation_strategy_table(results: dict[str, Any]) -> dict[str, Any]:
+    """The notebook's allocation-strategy view as numbers: the tier per class, scenario and policy."""
+    rows = []
+    for name, policy in policies_of(results).items():
+        for scenario, tiers in allocation_table(policy).items():
+            rows.append([name, scenario] + [str(tiers[c]) if tiers[c] else "off" for c in COMPLEXITY_CLASSES])
+    return {"caption": "Allocation strategy: thinking budget tier chosen per complexity class and scenario",
+            "columns": ["Policy", "Scenario", *COMPLEXITY_CLASSES], "rows": rows,
+            "notes": ["time-sensitive: simple and medium off, complex -2048, very_complex -4096; cost-constrained: "
+                      "halved, at least 1024 while thinking is on; on adaptive-only models a tier maps to the "
+                      "nearest effort level"]}
+
+
+def case_study_table(results: dict[str, Any]) -> dict[str, Any] | None:
+    study = results.get("case_study")
+    if not study or not study.get("rows"):
+        return None
+    pricing = results["engine"]["pricing"]
+    rows = [[r["role"], r["setting"], "not measured" if not r.get("measured") else
+             ("ungraded" if r["correct"] is None else ("right" if r["correct"] else "wrong")),
+             _fmt(r.get("output_tokens"), "d", "-"), _fmt(r.get("thinking_tokens"), "d", "not reported"),
+             _fmt(r.get("latency_s"), ".2f"), _money(r.get("cost_usd"), pricing) if r.get("measured") else "-"]
+            for r in study["rows"]]
+    return {"caption": f"Case study: item {study.get('item')} (class {study['complexity']}, recommended by "
+                       f"{study.get('policy')})",
+            "columns": ["Role", results["kind"].capitalize(), "Verdict", "Output tokens", "Thinking tokens",
+                        "Latency (s)", "Cost"], "rows": rows, "notes": [f"Recommendation: {study['recommendation']}"]}
+
+
+def by_setting_series(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"setting": r["setting"], "latency_p50_s": r.get("latency_p50_s"), "latency_p95_s": r.get("latency_p95_s"),
+             "mean_output_tokens": r.get("mean_output_tokens"), "mean_input_tokens": r.get("mean_input_tokens"),
+             "mean_thinking_tokens": r.get("mean_thinking_tokens"), "cost_per_item_usd": r.get("cost_per_item_usd"),
+             "accuracy_per_dollar": r.get("accuracy_per_dollar")} for r in rows]
+
+
 def chart_series(results: dict[str, Any]) -> dict[str, Any]:
     rows = main_rows(results)
     key, label = cost_axis(results)
@@ -130,6 +169,8 @@ def chart_series(results: dict[str, Any]) -> dict[str, Any]:
                         "mean_output_tokens": r["mean_output_tokens"], "truncation_rate": r["truncation_rate"],
                         "latency_p50_s": r["latency_p50_s"], "latency_p95_s": r["latency_p95_s"]} for r in rows],
     }
+    series["by_setting"] = by_setting_series(rows)
+    series["pricing"] = results["engine"]["pricing"]
     evaluation = results.get("allocator_evaluation")
     series["allocator_comparison"] = None if not evaluation or not evaluation.get("n") else [
         {"name": s["name"], "kind": s["kind"], "accuracy": s["accuracy"], "low": s["accuracy_low"],
@@ -143,7 +184,8 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
     check_results(results)
     engine = results["engine"]
     return {
-        "title": f"{SECTION_TITLE}: {results['task']['name']} on {engine['model']}",
+        "title": f"{SECTION_TITLE}{' case study' if results.get('case_study') else ''}: {results['task']['name']} "
+                 f"on {engine['model']}",
         "status": results["status"],
         "error": results.get("error"),
         "task": results["task"]["name"],
@@ -169,11 +211,15 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "complexity_table": {"caption": f"Complexity classes ({results['classifier']['model']})",
                              "columns": ["Class", "Items"],
                              "rows": [[k, v] for k, v in results["classifier"]["counts"].items()]},
+        "case_study_table": case_study_table(results),
         "policy": policy_table(results),
+        "allocation_strategy": allocation_strategy_table(results),
         "allocator": allocator_table(results),
         "definitions": {"caption": "Definitions", "columns": ["Measure", "Definition"],
                         "rows": [[k, v] for k, v in results.get("metrics", {}).items()]},
         "series": chart_series(results),
+        "comparison": comparison(results),
+        "notes": [EFFICIENCY_NOTE],
         "plots": {name: png_name(results, name) for name in FIGURE_NAMES},
         "spent_usd": results.get("ledger", {}).get("total", {}).get("billed_usd"),
     }

@@ -9,11 +9,13 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..batches.options import BatchConfig, add_batch_arguments, build_session
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
 from ..engines.types import EFFORT_LEVELS
 from ..jsonio import write_json_atomic
 from ..runtime import Runtime, add_runtime_arguments
-from .allocator import DEFAULT_ANSWER_TOKENS, DEFAULT_MARGIN, DEFAULT_MIN_ITEMS
+from .allocator import DEFAULT_ANSWER_TOKENS, DEFAULT_MARGIN, DEFAULT_MIN_ITEMS, Policy
+from .case_study import ROLES, CaseStudy
 from .sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLITS, SweepConfig, SweepPlan, make_plan,
                     run_sweep)
 
@@ -21,7 +23,7 @@ from .sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLIT
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m promptbudget budget-sweep",
+        prog="python -m promptbudget budget-sweep", allow_abbrev=False,
         description="Answer the same items at several thinking budgets (or effort levels) and measure accuracy "
                     "(95%% CI), thinking tokens against the budget, truncation, latency and cost. Classifies each "
                     "item's complexity once, learns a per-class budget policy and evaluates it.")
@@ -60,12 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     learn.add_argument("--policy_output", default=None,
                        help="where the learned policy goes (default: beside --output, budget_policy_*.json)")
     learn.add_argument("--no_policy", action="store_true", help="do not write a policy file")
+    case = parser.add_argument_group("case study (the notebook's run_case_study)")
+    case.add_argument("--case_study", action="store_true",
+                      help="answer the first item of --split at half, the recommended and double thinking setting "
+                           "(effort levels on adaptive-only models) and recommend one, with its numbers")
+    case.add_argument("--policy", default=None,
+                      help="policy JSON that gives the case study its recommended setting (default: the notebook "
+                           "defaults 0/2048/4096/8192)")
     out = parser.add_argument_group("output")
     out.add_argument("--output", default=None,
                      help="results file (default: results/budget_sweep_<task>_<model>.json)")
     out.add_argument("--num_threads", type=int, default=4)
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    add_batch_arguments(parser, what="every answer of every setting, all in one set of batches; the complexity "
+                                     "classifier stays synchronous")
     return parser
 
 
@@ -87,16 +98,24 @@ def run(config: SweepConfig) -> int:
     config.validate()
     runtime = Runtime(config.runtime())
     try:
-        plan = make_plan(config, runtime)
+        study = CaseStudy(Policy.load(config.policy) if config.policy else None, config.answer_tokens) \
+            if config.case_study else None
+        plan = make_plan(config, runtime, study.candidates if study else None)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        batch = build_session(BatchConfig.of(config), plan.answer_engine, prices_path=config.prices,
+                              quiet=config.quiet)
         bar = None
         if not config.quiet:
             from tqdm import tqdm
 
-            bar = tqdm(total=plan.total_calls, desc="budget sweep", unit="call", file=sys.stderr)
+            total = 1 + len(ROLES) if study else plan.total_calls
+            bar = tqdm(total=total, desc="case study" if study else "budget sweep", unit="call", file=sys.stderr)
         try:
-            results = run_sweep(plan, runtime, on_progress=bar.update if bar is not None else None)
+            results = run_sweep(plan, runtime, on_progress=bar.update if bar is not None else None,
+                                between=(lambda found: study.narrow(plan, found)) if study else None, batch=batch)
+            if study:
+                results["case_study"] = study.summary(results)
         except KeyboardInterrupt:
             print(interrupted_message(plan), file=sys.stderr)
             return EXIT_INTERRUPTED
@@ -212,11 +231,27 @@ def render_text(results: dict[str, Any]) -> str:
         lines.append(f"\nallocator vs fixed settings vs oracle ({title}, split {evaluation['split']}):")
         lines.append(tabulate(rows, headers=["Strategy", "n", "Accuracy (95% CI)", "Out tok/item", "Cost", "Acc/$"]))
         lines += [f"note: {note}" for note in evaluation["notes"]]
+    lines += case_study_lines(results)
     total = results["ledger"].get("total", {})
     if total:
         lines.append(f"calls {total['calls']} ({total['cached_calls']} from cache), spent ${total['billed_usd']:.4f}")
     lines += [f"warning: {w}" for w in results["warnings"]]
     return "\n".join(lines)
+
+
+def case_study_lines(results: dict[str, Any]) -> list[str]:
+    study = results.get("case_study")
+    if not study:
+        return []
+    pricing = results["engine"]["pricing"]
+    rows = [[r["role"], r["setting"], "-" if not r["measured"] else
+             ("n/a" if r["correct"] is None else ("right" if r["correct"] else "wrong")),
+             r.get("output_tokens", "-"), _num(r.get("latency_s"), ".2f"),
+             _money(r.get("cost_usd"), pricing) if r["measured"] else "-"] for r in study["rows"]]
+    return [f"\ncase study of {study.get('item')} (class {study['complexity']}, recommended by "
+            f"{study.get('policy')}):",
+            tabulate(rows, headers=["Role", results["kind"].capitalize(), "Verdict", "Out tok", "Latency s", "Cost"]),
+            f"recommendation: {study['recommendation']}"]
 
 
 if __name__ == "__main__":

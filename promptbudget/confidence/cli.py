@@ -19,7 +19,7 @@ from .runner import DEFAULT_MODEL, DEFAULT_RATIOS, SPLITS, SplitConfig, run_spli
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m promptbudget confidence-split",
+        prog="python -m promptbudget confidence-split", allow_abbrev=False,
         description="Split a total thinking budget B between answering (B x ratio) and judging the answer's "
                     "correctness (B x (1 - ratio)); report accuracy, calibration (ECE over 10 equal-width bins, "
                     "Brier), AUROC, risk-coverage/AURC, confidence parse failures and cost per cell.")
@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write a standalone HTML page and PNG plots to this folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    from ..batches.options import add_batch_arguments
+
+    add_batch_arguments(parser, what="every cell's answers in one set of batches, then every confidence call in "
+                                     "another: two waits in all")
     return parser
 
 

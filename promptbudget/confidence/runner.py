@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,9 @@ class SplitConfig:
     prices: str | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    batch: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     def runtime(self) -> RuntimeConfig:
         return RuntimeConfig.of(self)
@@ -91,6 +94,9 @@ class SplitConfig:
                 raise UsageError(f"--report_dir {self.report_dir} and --output {output} collide; give the report "
                                  "its own folder")
         self.runtime().validate()
+        from ..batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache)
 
     def budgets(self) -> list[int]:
         return sorted(set(int(b) for b in self.total_budget))
@@ -261,9 +267,17 @@ def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
     )
 
 
-def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = None
+def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = None, batch: Any = None
             ) -> tuple[dict[str, list[ItemRecord | None]], str, str | None]:
     """Run every (cell, item); returns records by cell (None where not run), status and error."""
+    if batch is not None:
+        try:
+            from ..batches.confidence_cells import batched_engine
+
+            plan = replace(plan, engine=batched_engine(plan, batch))
+        except (BudgetExceeded, EngineError) as exc:
+            cells = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
+            return cells, "stopped" if isinstance(exc, BudgetExceeded) else "failed", str(exc)
     records: dict[str, list[ItemRecord | None]] = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
     jobs = [(cell, index, item) for cell in plan.cells for index, item in enumerate(plan.items)]
     stop = threading.Event()
@@ -350,6 +364,9 @@ def run_split(config: SplitConfig, *, engine: Engine | None = None, runtime: Run
             raise
     try:
         plan = make_plan(config, engine, task)
+        from ..batches.options import BatchConfig, build_session
+
+        batch = build_session(BatchConfig.of(config), engine, prices_path=config.prices, quiet=config.quiet)
         show = (not config.quiet) if progress is None else progress
         bar = None
         if show:
@@ -359,7 +376,8 @@ def run_split(config: SplitConfig, *, engine: Engine | None = None, runtime: Run
                        file=sys.stderr, dynamic_ncols=True)
         try:
             records, status, error = execute(plan, threads=config.num_threads,
-                                             on_done=(lambda: bar.update(1)) if bar is not None else None)
+                                             on_done=(lambda: bar.update(1)) if bar is not None else None,
+                                             batch=batch)
         finally:
             if bar is not None:
                 bar.close()

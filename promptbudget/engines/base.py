@@ -15,7 +15,6 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from ..cache import CacheWriteError, RequestCache, cache_key
-from ..errors import UsageError
 from ..ledger import Ledger
 from ..pricing import Price, PriceTable, load_prices
 from .capabilities import Capabilities
@@ -92,7 +91,7 @@ class Engine(ABC):
             if orphan is not None:
                 completion = replace(hit, cached=False, retries=orphan.retries, latency_s=orphan.latency_s)
                 paid_at, call_id = orphan.timestamp, orphan.call_id
-        self._record(role, completion, key, paid_at, call_id)
+        self._record(role, completion, key, paid_at, call_id, orphan if paid_at is not None else None)
         return completion
 
     def _paid_call(self, request: Request, role: str, key: str | None, material: dict[str, Any] | None) -> Completion:
@@ -124,11 +123,14 @@ class Engine(ABC):
         return completion
 
     def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None,
-                call_id: str | None = None) -> None:
+                call_id: str | None = None, orphan: Any = None) -> None:
         price = self.price()
         cost = price.cost(completion.usage) if price is not None else None
+        tier = {"price_tier": "standard", "batch_id": None}
+        if orphan is not None:  # a claimed orphan keeps what it was billed (a batch call: the batch rate)
+            cost, tier = orphan.cost_usd, {"price_tier": orphan.price_tier, "batch_id": orphan.batch_id}
         self.ledger.record(role=role, engine=self.engine_name, model=self.model, completion=completion,
-                           cost_usd=cost, cache_key=key, paid_at=paid_at, call_id=call_id)
+                           cost_usd=cost, cache_key=key, paid_at=paid_at, call_id=call_id, **tier)
 
     def for_role(self, role: str, *, max_tokens: int | None = None,
                  thinking: Thinking | None = None) -> "RoleEngine":

@@ -8,22 +8,20 @@ from typing import Any
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
-from ..engines import Usage
+from ..batches.rate import load_batch_rate
 from ..ledger import spend_text
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
+from .confirm import confirm_spending
+from .estimate import ceiling_plan
 from .loop import OptimizationRun
-
-FEEDBACK_TEMPLATE_TOKENS = 1500
+from .recommendation import BEST_PROMPT, RECOMMENDATION, final_lines, recommendation
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return run_command(lambda: run(OptimizeConfig.from_args(args)))
-
-
-
 
 
 def run(config: OptimizeConfig) -> int:
@@ -35,6 +33,7 @@ def run(config: OptimizeConfig) -> int:
         if config.dry_run:
             print(dry_run_report(optimization))
             return EXIT_OK
+        confirm_spending(optimization)
         try:
             summary = optimization.run()
         except KeyboardInterrupt:
@@ -47,55 +46,52 @@ def run(config: OptimizeConfig) -> int:
         runtime.close()
     print(result_table(summary))
     print(f"results: {optimization.store.summary_path}")
+    if summary["status"] == "completed":
+        print(final_lines(recommendation(summary, optimization.store.dir)))
+        print(f"prompt: {optimization.store.dir / BEST_PROMPT} (use it as --prompt_file); "
+              f"parameters: {optimization.store.dir / RECOMMENDATION}")
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_FAILED)
 
 
 def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
-    """Every call the run would make at most, by phase, with its largest request."""
-    config, plan = run.config, run.plan
-    answers_per_step = config.batch_size + (config.eval_samples if config.run_validation else config.batch_size)
-    rows = [("initial test", "answer", len(plan.test_items), plan.test_items)]
-    if config.run_validation:
-        rows.append(("initial validation", "answer", len(plan.val_items), plan.val_items))
-    steps = plan.total_steps
-    rows += [
-        ("training answers + candidate checks", "answer", steps * answers_per_step, plan.task.train),
-        ("feedback (backward)", "feedback", steps * 2 * config.batch_size, None),
-        ("optimizer (TGD)", "optimizer", steps, None),
-        ("final test", "answer", len(plan.test_items), plan.test_items),
-    ]
-    planned = []
-    for phase, role, calls, items in rows:
-        engine = plan.answer if role == "answer" else (plan.feedback if role == "feedback" else plan.optimizer)
-        if items:
-            longest = max(items, key=lambda item: len(plan.task.format_question(item)))
-            request = engine.request(plan.task.format_question(longest), plan.starting_prompt)
-        else:
-            filler = "x" * (3 * (FEEDBACK_TEMPLATE_TOKENS + plan.answer.max_tokens) + len(plan.starting_prompt))
-            request = engine.request(filler, None)
-        counter = getattr(engine.engine, "count_input_tokens", None)
-        input_tokens = counter(request) if counter and items else engine.engine.estimate_input_tokens(request)
-        price = engine.engine.price()
-        per_call = None if price is None else price.cost(Usage(input_tokens=input_tokens,
-                                                                 output_tokens=request.max_tokens))
-        planned.append({"phase": phase, "role": role, "engine": engine.model_string, "calls": calls,
-                        "max_input_tokens": input_tokens, "max_output_tokens": request.max_tokens,
-                        "ceiling_usd": None if per_call is None else per_call * calls})
-    return planned
+    """Every call the run can make, by phase, at its worst case (see estimate.py), with what it
+    would cost where --batch (and --batch_validation) send that phase through Message Batches."""
+    batched = batched_phases(run.config)
+    multiplier = load_batch_rate(run.config.prices).multiplier
+    rows = []
+    for row in ceiling_plan(run):
+        planned = row.to_dict()
+        ceiling = planned["ceiling_usd"]
+        planned["batch_ceiling_usd"] = None if ceiling is None else ceiling * (
+            multiplier if row.phase in batched else 1.0)
+        rows.append(planned)
+    return rows
+
+
+def batched_phases(config: Any) -> set[str]:
+    """The phases --batch (and --batch_validation) send through Message Batches."""
+    phases = {"initial test", "initial validation", "final test"}
+    return phases | {"candidate validation"} if config.batch_validation else phases
 
 
 def dry_run_report(run: OptimizationRun) -> str:
     rows = planned_calls(run)
+    def usd(value: float | None) -> str:
+        return "unknown price" if value is None else f"${value:.4f}"
+
     table = tabulate([[r["phase"], r["role"], r["engine"], r["calls"], r["max_input_tokens"], r["max_output_tokens"],
-                       "unknown price" if r["ceiling_usd"] is None else f"${r['ceiling_usd']:.4f}"] for r in rows],
+                       usd(r["ceiling_usd"]), usd(r["batch_ceiling_usd"])] for r in rows],
                      headers=["Phase", "Role", "Engine", "Calls (max)", "Input tok/call", "Output tok/call",
-                              "Ceiling"])
+                              "Ceiling", "Ceiling with --batch"])
     total_calls = sum(r["calls"] for r in rows)
     priced = [r["ceiling_usd"] for r in rows if r["ceiling_usd"] is not None]
-    ceiling = f"${sum(priced):.4f}" if len(priced) == len(rows) else "unknown (a model has no price)"
+    known = len(priced) == len(rows)
+    ceiling = f"${sum(priced):.4f}" if known else "unknown (a model has no price)"
+    batch_ceiling = f"${sum(r['batch_ceiling_usd'] for r in rows):.4f}" if known else "unknown"
     lines = [f"dry run of {run.plan.run_id}: no model was called", table,
-             f"total: at most {total_calls} calls, cost ceiling {ceiling} (every call at max_tokens; "
-             "cache hits would cost nothing)"]
+             f"total: at most {total_calls} calls, cost ceiling {ceiling} synchronously, {batch_ceiling} with "
+             f"{'--batch --batch_validation' if run.config.batch_validation else '--batch'} (an upper bound: "
+             "every step makes a candidate, every call writes its max_tokens; cache hits would cost nothing)"]
     lines += [f"warning: {w}" for w in run.plan.warnings]
     return "\n".join(lines)
 

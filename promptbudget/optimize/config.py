@@ -41,6 +41,9 @@ class OptimizeConfig:
     thinking_budget: int | None = None
     effort: str | None = None
     max_tokens: int | None = None
+    budgets: tuple[str, ...] | None = None
+    efforts: tuple[str, ...] | None = None
+    thinking_search: bool | None = None
     run_validation: bool = True
     accuracy_tolerance: float = 0.0
     token_tolerance: float = 0.05
@@ -48,21 +51,30 @@ class OptimizeConfig:
     output_dir: str = "results"
     resume: bool = False
     dry_run: bool = False
+    yes: bool = False
     quiet: bool = False
     base_url: str | None = None
     max_cost: float | None = None
     prices: str | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    batch: bool = False
+    batch_validation: bool = False
+    batch_fallback: bool = False
+    batch_poll_s: float = 5.0
 
     # Settings that do not change what a run computes, so they are not part of its identity.
-    OPERATIONAL = ("output_dir", "resume", "dry_run", "quiet", "num_threads", "max_cost", "prices",
-                   "cache_dir", "no_cache")
+    OPERATIONAL = ("output_dir", "resume", "dry_run", "yes", "quiet", "num_threads", "max_cost", "prices",
+                   "cache_dir", "no_cache", "batch", "batch_validation", "batch_fallback", "batch_poll_s")
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in vars(args).items() if k in names})
+        values = {k: v for k, v in vars(args).items() if k in names}
+        for key in ("budgets", "efforts"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
 
     def runtime(self) -> RuntimeConfig:
         return RuntimeConfig.of(self)
@@ -71,7 +83,8 @@ class OptimizeConfig:
         return asdict(self)
 
     def identity(self, starting_prompt: str) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k not in self.OPERATIONAL}
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()
+                if k not in self.OPERATIONAL}
         data.pop("custom_prompt")
         data.pop("prompt_file")
         data["starting_prompt_sha256"] = hashlib.sha256(starting_prompt.encode()).hexdigest()
@@ -120,6 +133,9 @@ class OptimizeConfig:
             raise UsageError("--token_tolerance must not be negative")
         check_output_path(Path(self.output_dir), "--output_dir", directory=True)
         self.runtime().validate()
+        from ..batches.options import BatchConfig
+
+        BatchConfig.of(self).validate(no_cache=self.no_cache, run_validation=self.run_validation)
 
     def starting_prompt(self, task_instruction: str) -> str:
         if self.custom_prompt is not None:
@@ -164,9 +180,24 @@ def add_switch(parser: argparse.ArgumentParser, name: str, default: bool, help_t
     group.add_argument(f"--no_{name}", dest=name, action="store_false", help=f"turn off --{name}")
 
 
+def add_ladder_arguments(parser: argparse.ArgumentParser) -> None:
+    """The thinking-setting ladder of the joint search (the same flags as budget-sweep)."""
+    parser.add_argument("--budgets", nargs="+", default=None, metavar="N",
+                        help="thinking ladder in tokens, cheapest first (0 = off; default: off 1024 2048 4096 8192 "
+                             "16000 as the model allows)")
+    parser.add_argument("--efforts", nargs="+", default=None, metavar="LEVEL",
+                        help="thinking ladder of effort levels, cheapest first (off low medium high xhigh max)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--thinking_search", dest="thinking_search", action="store_const", const=True, default=None,
+                       help="search the thinking setting along the ladder together with the prompt (default: on when "
+                            "--budgets or --efforts is given)")
+    group.add_argument("--no_thinking_search", dest="thinking_search", action="store_const", const=False,
+                       help="prompt-only search at the starting thinking setting")
+
+
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     parser = parser or argparse.ArgumentParser(
-        prog="balanced_prompt_optimization.py",
+        prog="balanced_prompt_optimization.py", allow_abbrev=False,
         description="Optimize a system prompt with TextGrad for accuracy and billed-token efficiency.")
     d = OptimizeConfig()
     parser.add_argument("--task", default=d.task, help="GSM8K_DSPy, BBH_<task>, or jsonl:PATH[::SCORER]")
@@ -194,6 +225,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--effort", default=None, choices=EFFORT_LEVELS,
                         help="adaptive thinking with this effort level (models that support it)")
     parser.add_argument("--max_tokens", type=int, default=None, help="max output tokens per answer")
+    add_ladder_arguments(parser)
     add_switch(parser, "run_validation", d.run_validation,
                "validate each candidate prompt and revert when it does not improve")
     parser.add_argument("--accuracy_tolerance", type=float, default=d.accuracy_tolerance,
@@ -204,6 +236,13 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--output_dir", default=d.output_dir, help="where run directories go")
     parser.add_argument("--resume", action="store_true", help="continue this configuration's unfinished run")
     parser.add_argument("--dry_run", action="store_true", help="print planned calls and a cost ceiling; call nothing")
+    parser.add_argument("--yes", action="store_true",
+                        help="run a paid model without --max_cost and without asking (default: ask, or exit 2 when "
+                             "not interactive)")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
+    from ..batches.options import add_batch_arguments
+
+    add_batch_arguments(parser, what="the initial and final test subsets and the initial validation",
+                        validation=True)
     return parser

@@ -69,13 +69,15 @@ def answer_items(
     threads: int,
     scope: dict[str, Any],
     on_item: Callable[[ItemResult], None] | None = None,
+    batch: Any = None,
 ) -> list[tuple[ItemResult, Completion]]:
-    """Answer and score every item (in parallel), returning results in item order."""
+    """Answer and score every item (in parallel, or in one Message Batch), returning results in item order."""
     price = engine.engine.price()
 
-    def one(item: Any) -> tuple[ItemResult, Completion]:
-        with call_scope(**scope, sample_id=item.id):
-            completion = engine.complete(task.format_question(item), system=prompt)
+    def one(item: Any, completion: Completion | None = None) -> tuple[ItemResult, Completion]:
+        if completion is None:
+            with call_scope(**scope, sample_id=item.id):
+                completion = engine.complete(task.format_question(item), system=prompt)
         # A response cut off by max_tokens is credited only for an answer it finished stating.
         score = task.scorer.score(completion.text, item.answer, truncated=completion.truncated)
         result = ItemResult(
@@ -89,6 +91,12 @@ def answer_items(
             on_item(result)
         return result, completion
 
+    if batch is not None:
+        from ..batches.session import Job
+
+        jobs = [Job(engine.request(task.format_question(item), prompt), engine.role, {**scope, "sample_id": item.id})
+                for item in items]
+        return [one(item, completion) for item, completion in zip(items, batch.complete_all(jobs))]
     if threads <= 1 or len(items) <= 1:
         return [one(item) for item in items]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answer") as pool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +37,11 @@ from .config import OptimizeConfig
 from .evaluate import ItemResult, answer_items, summarize
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
+from .recommendation import write_recommendation
+from .ladder import Rung, build_ladder, parse_settings, rung_index
+from .moves import propose, tried_rungs
+from .prompt_check import format_warning
+from .ladder_stage import choose_pair, front_versions, pair_front
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
 from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
 from ..cache import CacheWriteError
@@ -75,6 +80,8 @@ class Plan:
     test_items: list[Any]
     total_steps: int
     warnings: list[str]
+    ladder: list[Rung] = field(default_factory=list)
+    start_rung: int = 0
 
 
 class OptimizationRun:
@@ -88,7 +95,14 @@ class OptimizationRun:
         self.plan = self._make_plan()
         self.store = RunStore(self.plan.run_dir)
         self.summary: RunSummary = {}  # type: ignore[typeddict-item]  # filled by _open()
-        self._val_cache: dict[int, list[ItemResult]] = {}
+        self._val_cache: dict[tuple[int, int], list[ItemResult]] = {}
+        self.batch_session: Any = None
+
+    def _batch_session(self) -> Any:
+        from ..batches.options import BatchConfig, build_session
+
+        return build_session(BatchConfig.of(self.config), self.plan.answer.engine, prices_path=self.config.prices,
+                             quiet=self.config.quiet)
 
     # --- planning (no calls, no writes) ------------------------------------------------
     def _make_plan(self) -> Plan:
@@ -112,13 +126,37 @@ class OptimizationRun:
         val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
         test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
         warnings += config.sample_warnings()
+        if config.custom_prompt is not None or config.prompt_file is not None:
+            warnings += [w for w in [format_warning(starting_prompt, task)] if w]
         if getattr(answer_engine, "is_tiny_default", False):
             from ..engines.local import SMALL_MODEL_WARNING
 
             warnings.append(SMALL_MODEL_WARNING)
         run_id = config.run_id(starting_prompt)
+        ladder = self._ladder(answer_engine, thinking, max_tokens)
         return Plan(task, starting_prompt, run_id, Path(config.output_dir) / run_id, answer, feedback, optimizer,
-                    val_items, test_items, config.max_epochs * config.steps_per_epoch, warnings)
+                    val_items, test_items, config.max_epochs * config.steps_per_epoch, warnings,
+                    ladder, rung_index(ladder, thinking))
+
+    def _ladder(self, engine: Any, thinking: Thinking, max_tokens: int) -> list[Rung]:
+        """The joint search's thinking settings; one rung (the starting one) for a prompt-only search."""
+        config = self.config
+        settings = parse_settings(config.budgets, config.efforts)
+        if settings is not None and config.thinking_search is False:
+            raise UsageError("--budgets/--efforts set the joint search's ladder; drop them or drop --no_thinking_search")
+        search = config.thinking_search if config.thinking_search is not None else settings is not None
+        if not search or (settings is None and not config.thinking_enabled):
+            return [Rung(thinking, max_tokens)]
+        ladder = build_ladder(settings, thinking, engine.capabilities(), engine.model_string,
+                              lambda t: max_tokens if t == thinking else (config.max_tokens or engine.default_max_tokens(t)))
+        return ladder
+
+    def answer_at(self, rung: int) -> RoleEngine:
+        """The answer engine at a ladder rung."""
+        if rung == self.plan.start_rung:
+            return self.plan.answer
+        setting = self.plan.ladder[rung]
+        return self.plan.answer.engine.for_role("answer", max_tokens=setting.max_tokens, thinking=setting.thinking)
 
     def focus(self, epoch: int) -> str:
         accuracy, efficiency = self.config.focus_weights()
@@ -133,6 +171,7 @@ class OptimizationRun:
 
     # --- running -----------------------------------------------------------------------
     def run(self) -> RunSummary:
+        self.batch_session = self._batch_session()  # refuses --batch on a server without it, before any write
         with self.store.exclusive():
             return self._run()
 
@@ -168,6 +207,8 @@ class OptimizationRun:
             self.store.save_final(self.summary)
             self._emit(RunFinished(self.summary["status"], error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
+        if self.summary["status"] == "completed":
+            write_recommendation(self.summary, plan.run_dir)
         return self.summary
 
     def _is_complete(self) -> bool:
@@ -195,8 +236,7 @@ class OptimizationRun:
             self.store.rewrite_calls(kept)
             self.runtime.ledger.reset(kept)
             self.runtime.ledger.hold_orphans(orphans)
-            self._val_cache = {int(k): [ItemResult.from_dict(i) for i in v["items"]]
-                               for k, v in self.summary.get("validation", {}).items()}
+            self._val_cache = _validation_cache(self.summary, self.plan.start_rung)
             self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
             return True
         self.summary = self._new_summary()
@@ -214,7 +254,7 @@ class OptimizationRun:
             "error": None,
             "created_at": time.time(),
             "updated_at": time.time(),
-            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
+            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "yes", "quiet")},
             "identity": config.identity(plan.starting_prompt),
             "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
                      "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},
@@ -229,6 +269,11 @@ class OptimizationRun:
                          "accepted": True}],
             "current_version": 0,
             "validation": {},
+            "ladder": [rung.to_dict() for rung in plan.ladder],
+            "start_rung": plan.start_rung,
+            "current_rung": plan.start_rung,
+            "pair_validation": {},
+            "ladder_stage": None,
             "initial": None,
             "steps": [],
             "final": None,
@@ -246,12 +291,14 @@ class OptimizationRun:
         self.summary["ledger"] = self.runtime.ledger.summary()
         self.store.save(self.summary)
 
-    def _evaluate(self, phase: str, prompt: str, items: list[Any], checkpoint: int) -> list[ItemResult]:
+    def _evaluate(self, phase: str, prompt: str, items: list[Any], checkpoint: int,
+                  engine: RoleEngine | None = None) -> list[ItemResult]:
         self._emit(EvaluationStarted(phase, len(items)))
         answered = answer_items(
-            prompt, items, self.plan.answer, self.plan.task, threads=self.config.num_threads,
+            prompt, items, engine or self.plan.answer, self.plan.task, threads=self.config.num_threads,
             scope={"checkpoint": checkpoint, "phase": phase},
             on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)),
+            batch=self.batch_session,
         )
         results = [result for result, _ in answered]
         stats = summarize(results)
@@ -260,33 +307,38 @@ class OptimizationRun:
 
     def _validation_of(self, version: int, checkpoint: int,
                        early_stop: Callable[[list[ItemResult]], Decision | None] | None = None,
-                       ) -> tuple[list[ItemResult], Decision | None]:
+                       rung: int | None = None) -> tuple[list[ItemResult], Decision | None]:
         """Evaluate a version on the fixed validation subset, in chunks of VALIDATION_CHUNK items.
 
         `early_stop` sees the results so far after each chunk; when it returns a decision (a
         rejection that no remaining item could overturn) the evaluation stops there. The chunk
         size is fixed, not --num_threads, so the items evaluated do not depend on the threads."""
         items = self.plan.val_items
-        done = self._val_cache.setdefault(version, [])
+        rung = self.summary.get("current_rung", self.plan.start_rung) if rung is None else rung
+        done = self._val_cache.setdefault((version, rung), [])
         decision = early_stop(done) if early_stop and done else None
-        phase = f"validation v{version}"
+        phase = f"validation v{version}" + ("" if rung == self.plan.start_rung else f" @ {self.plan.ladder[rung].label}")
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
             text = self.summary["prompts"][version]["text"]
-            chunk = VALIDATION_CHUNK if early_stop else len(items)
+            batch = self.batch_session if version == 0 or self.config.batch_validation else None
+            chunk = VALIDATION_CHUNK if early_stop and batch is None else len(items)
             while len(done) < len(items) and decision is None:
-                batch = items[len(done):len(done) + chunk]
                 answered = answer_items(
-                    text, batch, self.plan.answer, self.plan.task, threads=self.config.num_threads,
-                    scope={"checkpoint": checkpoint, "phase": phase},
-                    on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)))
+                    text, items[len(done):len(done) + chunk], self.answer_at(rung), self.plan.task,
+                    threads=self.config.num_threads, scope={"checkpoint": checkpoint, "phase": phase},
+                    on_item=lambda r: self.events(ItemAnswered(phase, r.item_id, r.correct, r.output_tokens)),
+                    batch=batch)
                 done.extend(result for result, _ in answered)
                 decision = early_stop(done) if early_stop else None
             stats = summarize(done)
             self._emit(EvaluationFinished(phase, stats["accuracy"], stats["mean_output_tokens"], stats["n"]))
         record = _evaluation_record(version, done)
         record["complete"] = len(done) == len(items)
-        self.summary["validation"][str(version)] = record
+        record["rung"] = rung
+        self.summary.setdefault("pair_validation", {})[f"{version}|{rung}"] = record
+        if rung == self.plan.start_rung:
+            self.summary["validation"][str(version)] = record
         return done, decision
 
     def _initial_evaluation(self) -> None:
@@ -307,8 +359,9 @@ class OptimizationRun:
         current = self.summary["prompts"][current_version]["text"]
         batch = self.batch(epoch, step)
 
+        rung = self.summary.get("current_rung", plan.start_rung)
         self._emit(EvaluationStarted(f"train step {index + 1}", len(batch)))
-        answered = answer_items(current, batch, plan.answer, plan.task, threads=config.num_threads,
+        answered = answer_items(current, batch, self.answer_at(rung), plan.task, threads=config.num_threads,
                                 scope={"checkpoint": checkpoint, "phase": "train"})
         results = [r for r, _ in answered]
         train_stats = summarize(results)
@@ -323,7 +376,19 @@ class OptimizationRun:
             "batch_summary": train_stats,
             "losses": [], "feedback": [], "optimizer_error": None,
             "candidate_version": None, "minibatch_gate": None, "candidate_validation": None,
+            "rung": rung,
         }
+        move = propose(index, focus, plan.ladder, rung, results, tried_rungs(self.summary["steps"], current_version))
+        if move is not None:
+            record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
+            decision = self._judge(focus, current_version, current, batch, results, checkpoint, record,
+                                   rung=move.target)
+            if decision.accepted:
+                self.summary["current_rung"] = move.target
+            self._finish_step(index, focus, record, decision)
+            return
+        record["move"] = {"kind": "prompt", "from_rung": rung, "to_rung": rung,
+                          "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
         # Accuracy feedback on items the prompt already gets right has nothing to fix.
         targets = [(item, pair) for item, pair in zip(batch, answered)
                    if focus == "efficiency" or not pair[0].correct]
@@ -369,6 +434,9 @@ class OptimizationRun:
             if decision.accepted:
                 self.summary["prompts"][version]["accepted"] = True
                 self.summary["current_version"] = version
+        self._finish_step(index, focus, record, decision)
+
+    def _finish_step(self, index: int, focus: str, record: StepRecord, decision: Decision) -> None:
         record["decision"] = decision.to_dict()
         self.summary["steps"].append(record)
         self._checkpoint_done()
@@ -385,9 +453,12 @@ class OptimizationRun:
         return version
 
     def _judge(self, focus: str, version: int, candidate: str, batch: list[Any], batch_results: list[ItemResult],
-               checkpoint: int, record: StepRecord) -> Decision:
-        """The minibatch gate on the training batch, then (with validation) the acceptance rule."""
-        answered = answer_items(candidate, batch, self.plan.answer, self.plan.task, threads=self.config.num_threads,
+               checkpoint: int, record: StepRecord, rung: int | None = None) -> Decision:
+        """The minibatch gate on the training batch, then (with validation) the acceptance rule.
+        The candidate is the pair (version, rung); rung None is the current one."""
+        rung = self.summary.get("current_rung", self.plan.start_rung) if rung is None else rung
+        answered = answer_items(candidate, batch, self.answer_at(rung), self.plan.task,
+                                threads=self.config.num_threads,
                                 scope={"checkpoint": checkpoint, "phase": "minibatch gate"})
         old_batch, new_batch = summarize(batch_results), summarize([r for r, _ in answered])
         record["minibatch_gate"] = {"old": old_batch, "new": new_batch}
@@ -402,7 +473,7 @@ class OptimizationRun:
         results, early = self._validation_of(
             version, checkpoint,
             early_stop=lambda partial: early_format_rejection(old, summarize(partial), total)
-            or self.acceptance.early_rejection(focus, old, summarize(partial), total))
+            or self.acceptance.early_rejection(focus, old, summarize(partial), total), rung=rung)
         new = summarize(results)
         record["candidate_validation"] = {"old": old, "new": new, "evaluated": len(results), "of": total}
         if early is not None:
@@ -412,18 +483,26 @@ class OptimizationRun:
         return guard if guard is not None else self.acceptance.decide(focus, old, new)
 
     def _final_evaluation(self) -> None:
-        checkpoint = self.plan.total_steps + 2
-        version = self.summary["current_version"]
+        plan = self.plan
+        checkpoint = plan.total_steps + 2
+        version, rung = self.summary["current_version"], self.summary.get("current_rung", plan.start_rung)
+        if len(plan.ladder) > 1 and self.config.run_validation:
+            (version, rung), self.summary["ladder_stage"] = choose_pair(
+                (version, rung), front_versions(self.summary["pair_validation"]), len(plan.ladder),
+                lambda v, r, early: self._validation_of(v, checkpoint, early, rung=r), self.acceptance,
+                len(plan.val_items), [r.label for r in plan.ladder])
         initial = [ItemResult.from_dict(i) for i in self.summary["initial"]["test"]["items"]]
-        if version == 0:
+        if (version, rung) == (0, plan.start_rung):
             final = initial
             self._emit(EvaluationFinished("final test (unchanged prompt)", summarize(final)["accuracy"],
                                           summarize(final)["mean_output_tokens"], len(final)))
         else:
             final = self._evaluate("final test", self.summary["prompts"][version]["text"],
-                                   self.plan.test_items, checkpoint)
+                                   plan.test_items, checkpoint, engine=self.answer_at(rung))
         self.summary["final"] = {"test": _evaluation_record(version, final),
-                                 "comparison": compare(initial, final)}
+                                 "comparison": compare(initial, final), "rung": rung,
+                                 "thinking": plan.ladder[rung].thinking.to_dict(),
+                                 "max_tokens": plan.ladder[rung].max_tokens}
         self.summary["pareto"] = self._pareto()
         self._checkpoint_done()
 
@@ -433,8 +512,9 @@ class OptimizationRun:
             points = [(self.summary["validation"][str(v)]["summary"]["accuracy"],
                        self.summary["validation"][str(v)]["summary"]["mean_output_tokens"]) for v in validated]
             front = [validated[i] for i in pareto_front(points)]
-            return {"basis": "validation", "versions": validated, "front": front}
-        return {"basis": "none (run without validation)", "versions": [], "front": []}
+            return {"basis": "validation", "versions": validated, "front": front,
+                    "pairs": pair_front(self.summary.get("pair_validation") or {})}
+        return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
 
 
 def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
@@ -457,6 +537,16 @@ def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
 
 def _evaluation_record(version: int, results: list[ItemResult]) -> EvaluationRecord:
     return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
+
+
+def _validation_cache(summary: RunSummary, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
+    """Validation results by (prompt version, rung) from a saved summary."""
+    records = summary.get("pair_validation") or {f"{k}|{start_rung}": v for k, v in summary["validation"].items()}
+    cache = {}
+    for key, record in records.items():
+        version, rung = key.split("|")
+        cache[(int(version), int(rung))] = [ItemResult.from_dict(i) for i in record["items"]]
+    return cache
 
 
 def _fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:

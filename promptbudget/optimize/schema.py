@@ -86,6 +86,10 @@ class StepRecord(TypedDict, total=False):
     candidate_validation: Optional[dict[str, Any]]
     """{"old": stats, "new": stats, "evaluated": n, "of": total} on the validation subset."""
     decision: DecisionRecord
+    rung: int
+    """Ladder rung the step started at."""
+    move: dict[str, Any]
+    """{"kind": "thinking" | "prompt", "from_rung", "to_rung", "why"}."""
 
 
 class Comparison(TypedDict):
@@ -103,6 +107,8 @@ class ParetoRecord(TypedDict):
     basis: str
     versions: list[int]
     front: list[int]
+    pairs: list[dict[str, int]]
+    """The validation front over (prompt version, rung) pairs."""
 
 
 class RunSummary(TypedDict):
@@ -125,10 +131,19 @@ class RunSummary(TypedDict):
     prompts: list[PromptVersion]
     current_version: int
     validation: dict[str, EvaluationRecord]
+    """Validation at the starting rung, by prompt version."""
+    ladder: list[dict[str, Any]]
+    """Rungs of thinking settings, cheapest first ({"label", "thinking", "max_tokens"})."""
+    start_rung: int
+    current_rung: int
+    pair_validation: dict[str, EvaluationRecord]
+    """Validation of every evaluated pair, by "<version>|<rung>"."""
+    ladder_stage: Optional[dict[str, Any]]
+    """Joint search only: the front prompts across the ladder, and the pair chosen."""
     initial: Optional[dict[str, EvaluationRecord]]
     steps: list[StepRecord]
     final: Optional[dict[str, Any]]
-    """{"test": EvaluationRecord, "comparison": Comparison}."""
+    """{"test": EvaluationRecord, "comparison": Comparison, "rung", "thinking", "max_tokens"}."""
     pareto: Optional[ParetoRecord]
     ledger: Optional[dict[str, Any]]
 

@@ -51,7 +51,12 @@ class Point:
     @property
     def label(self) -> str:
         if self.is_initial:
-            return "initial prompt " + (f"({self.runs[0].label})" if len(self.runs) == 1 else f"({len(self.runs)} runs)")
+            # runs share one initial point per basis, so the first run's label tells the points apart
+            others = len(self.runs) - 1
+            if not self.runs:
+                return "initial prompt"
+            return f"initial prompt ({self.runs[0].label}" + (f" and {others} more run{'s' if others > 1 else ''})"
+                                                             if others else ")")
         return f"{self.runs[0].label} v{self.version}"
 
     @property

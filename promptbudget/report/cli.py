@@ -14,7 +14,7 @@ from .options import DEFAULT_MARGIN, DEFAULT_MIN_SAMPLES, ReportOptions
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="analyze_results.py",
+        prog="analyze_results.py", allow_abbrev=False,
         description="Render a self-contained HTML report (interactive charts, works offline) and PNG plots "
                     "from saved results.")
     parser.add_argument("--results_dir", default="results", help="where the results are (searched recursively)")

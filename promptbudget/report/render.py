@@ -117,7 +117,7 @@ def _counts(results: LoadedResults) -> str:
 def render(results: LoadedResults, options: ReportOptions, *, sections: list[Section] | None = None,
            plots: list[Path] | None = None) -> Report:
     built = build_sections(results, options, sections)
-    js, css = static_text("charts.js"), static_text("report.css")
+    js, css = static_text("charts.js") + "\n" + static_text("compare.js"), static_text("report.css")
     html = environment().get_template("report.html.j2").render(
         title=options.title, version=__version__, csp=Markup(content_security_policy(js, css)),  # our own text: no quotes or markup
         js=Markup(js), css=Markup(css), sections=built, load_warnings=results.warnings,

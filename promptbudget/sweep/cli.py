@@ -42,6 +42,10 @@ def run(plan: SweepPlan) -> int:
 
     started_at = time.time()
     todo = [spec for spec in plan.runs if not spec.is_complete()]
+    if todo:
+        from ..batches.options import check_before_spawning
+
+        check_before_spawning(todo[0].config)  # refused once here; runs asking the same requests share batches
     skipped = len(plan.runs) - len(todo)
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)

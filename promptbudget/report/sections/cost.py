@@ -31,6 +31,8 @@ class CostSection:
         per_run = [{"run": run, "roles": _roles(run.ledger)} for run in runs]
         roles = list(dict.fromkeys(role for entry in per_run for role in entry["roles"]))
         totals = {role: {f: sum(e["roles"].get(role, {}).get(f, 0) for e in per_run) for f in FIELDS} for role in roles}
+        roles = [role for role in roles if totals[role]["calls"]]  # a role no run used (e.g. judge) gets no row
+        totals = {role: totals[role] for role in roles}
         grand = {f: sum(t[f] for t in totals.values()) for f in FIELDS}
         priced = grand["cost_usd"] > 0
         metric, label, unit = (("cost_usd", "cost (USD)", "USD") if priced else

@@ -35,7 +35,7 @@ from ..load import Document, LoadedResults
 from ..options import ReportOptions
 
 KIND_NAMES = {"budget_sweep": "thinking-budget sweep", "confidence_split": "confidence-split"}
-SKIP_FACTS = {"title", "status", "error", "warnings", "notes", "charts"}
+SKIP_FACTS = {"title", "status", "error", "warnings", "notes", "charts", "comparison"}
 MAX_EMBEDDED_PNG = 2_000_000  # bytes per image
 
 
@@ -50,13 +50,45 @@ def _budget_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
                            ring=p["setting"] in front or None)
               for p in series.get("points") or [] if p.get("x") is not None and p.get("accuracy") is not None]
     if not points:
-        return []
+        return _by_setting_charts(ctx)
     line = sorted((p for p, src in zip(points, series["points"]) if src["setting"] in front), key=lambda p: p["x"])
     return [charts.xy_chart("Accuracy against cost per thinking setting", str(series.get("x_label") or "cost"),
                             "accuracy", [{"name": "Pareto front", "color": charts.FRONT_COLOR, "line": True,
                                           "markers": False, "dash": True, "points": line},
                                          {"name": "settings", "color": charts.color(0), "points": points}],
-                            y_min=0, y_max=1, caption="Accuracy against cost (ringed: Pareto front)")]
+                            y_min=0, y_max=1, caption="Accuracy against cost (ringed: Pareto front)")] \
+        + _by_setting_charts(ctx)
+
+
+BY_SETTING_CHARTS = (
+    ("latency_p50_s", "Response time per setting (p50)", "seconds per answer", "s", None),
+    ("mean_output_tokens", "Token usage per setting", "billed output tokens per item (thinking included)", "tokens",
+     None),
+    ("cost_per_item_usd", "Cost per setting", "USD per item", "USD", "priced"),
+    ("accuracy_per_dollar", "Accuracy per dollar per setting", "correct answers per USD", "", "priced"),
+)
+
+
+def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """promptbudget.budget: the notebook's time, tokens and cost views, and accuracy per dollar."""
+    series = ctx.get("series") or {}
+    rows = series.get("by_setting") or []
+    out = []
+    for key, title, label, unit, needs in BY_SETTING_CHARTS:
+        if needs and series.get("pricing") != needs:
+            continue
+        measured = [r for r in rows if isinstance(r.get(key), (int, float))]
+        if not measured:
+            continue
+        caption = title + (" (replaces the notebook's tokens per second, which rewards waste)"
+                           if key == "accuracy_per_dollar" else "")
+        if all(float(r[key]) == 0 for r in measured):
+            caption += f": every measured value is 0 {unit}".rstrip()
+        out.append({**charts.bar_chart(title, label, [str(r["setting"]) for r in measured],
+                                       [{"name": label, "color": charts.color(len(out)),
+                                         "values": [float(r[key]) for r in measured]}], unit=unit),
+                    "caption": caption})
+    return out
 
 
 def _confidence_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,7 +211,7 @@ class PluginSection:
         target = plots_dir / relative
         if target in taken:
             slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(Path(_name(doc, results)).with_suffix(""))).strip("-.")
-            target = target.with_name(f"{target.stem}.{slug or 'results'}{target.suffix}")
+            target = target.with_name(f"{target.stem}_{slug or 'results'}{target.suffix}")
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
         return target
@@ -214,12 +246,18 @@ def _humanize(key: str) -> str:
     return key.replace("_", " ").strip().capitalize()
 
 
+def _fact(value: Any) -> Any:
+    """A fact as the reader should see it: yes / no, never Python's True / False."""
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
 def _table(key: str, value: dict[str, Any]) -> dict[str, Any]:
     columns = [str(c) for c in value.get("columns") or []]
     rows = [list(row) for row in value.get("rows") or [] if isinstance(row, (list, tuple))]
+    rows = [[_fact(cell) for cell in row] for row in rows]
     numeric = [bool(rows) and all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
                                   for r in rows if i < len(r)) for i in range(len(columns))]
-    extras = [f"{_humanize(k)}: {v}" for k, v in value.items()
+    extras = [f"{_humanize(k)}: {_fact(v)}" for k, v in value.items()
               if k not in ("columns", "rows", "caption", "notes") and isinstance(v, (str, int, float)) and v != ""]
     return {"caption": str(value.get("caption") or _humanize(key)), "columns": columns, "rows": rows,
             "numeric": numeric, "notes": extras + _strings(value.get("notes"))}
@@ -248,4 +286,5 @@ def normalize(raw: dict[str, Any], adapter: Callable[[dict[str, Any]], list[dict
             pass  # the plug-in's series changed shape: its tables and PNGs still show
     return {"title": str(raw["title"]) if raw.get("title") else None, "status": raw.get("status"),
             "error": raw.get("error"), "warnings": _strings(raw.get("warnings")), "notes": _strings(raw.get("notes")),
-            "tables": tables, "facts": facts, "charts": chart_list}
+            "tables": tables, "facts": facts, "charts": chart_list,
+            "comparison": raw.get("comparison") if isinstance(raw.get("comparison"), dict) else None}

@@ -85,6 +85,7 @@ def run_row(run: Run, min_samples: int) -> dict[str, Any]:
         "p_value": (comparison.get("mcnemar") or {}).get("p_value"),
         "initial_tokens": (initial or {}).get("mean_output_tokens"),
         "final_tokens": (final or {}).get("mean_output_tokens"),
+        "token_reduction": comparison.get("token_reduction"),
         "token_change_pct": (-comparison["token_reduction_pct"]
                              if comparison.get("token_reduction_pct") is not None else None),
         "diff_low": boot.get("low"), "diff_high": boot.get("high"),
@@ -122,6 +123,33 @@ class SummarySection:
                 "sweep_files": [_file_name(doc, results) for doc in sweeps]}
 
 
+def _outcome(accepted: bool, version: Any, cand: dict[str, Any], gate: dict[str, Any]) -> str:
+    if accepted:
+        return "accepted"
+    if version is None:
+        return "no candidate"
+    if not cand:
+        return "rejected at gate" if gate else "rejected"
+    return "reverted"
+
+
+def _trajectory_charts(run: Run, acc_current: list, tok_current: list, acc_cand: list, tok_cand: list,
+                       bands: list) -> list[dict[str, Any]]:
+    def series(current: list, cand: list) -> list[dict[str, Any]]:
+        return [{"name": "current prompt", "color": "#2a5bd7", "line": True, "points": current},
+                {"name": "candidates (\u25cf accepted, \u2715 reverted)", "color": "#555555", "points": cand}]
+
+    label = "validation "
+    span = {"x_min": -0.5, "x_max": len(run.steps) + 0.5}
+    return [
+        charts.xy_chart(f"{run.label}: {label}accuracy by step", "optimization step (0 = initial prompt)",
+                        f"{label}accuracy", series(acc_current, acc_cand), bands=bands, y_min=0, y_max=1, **span),
+        charts.xy_chart(f"{run.label}: {label}mean billed output tokens by step",
+                        "optimization step (0 = initial prompt)", "mean output tokens",
+                        series(tok_current, tok_cand), bands=bands, y_min=0, **span),
+    ]
+
+
 def trajectory(run: Run) -> dict[str, Any]:
     validation = run.validation
     start = (validation.get(0) or {}).get("summary")
@@ -143,14 +171,7 @@ def trajectory(run: Run) -> dict[str, Any]:
         version = step.get("candidate_version")
         partial = (cand.get("evaluated") is not None and cand.get("of") is not None
                    and cand["evaluated"] < cand["of"])
-        if accepted:
-            outcome = "accepted"
-        elif version is None:
-            outcome = "no candidate"
-        elif not cand:
-            outcome = "rejected at gate" if gate else "rejected"
-        else:
-            outcome = "reverted"
+        outcome = _outcome(accepted, version, cand, gate)
         bands.append({"x0": x - 0.5, "x1": x + 0.5, "color": charts.FOCUS_BANDS.get(focus, "#eee")})
         if new and new.get("n"):
             items = (f"{cand['evaluated']} of {cand['of']} validation items (stopped early: no remaining item "
@@ -180,21 +201,8 @@ def trajectory(run: Run) -> dict[str, Any]:
                      "reason": decision.get("reason", ""), "optimizer_error": step.get("optimizer_error"),
                      "feedback": [str(f) for f in step.get("feedback") or []]})
 
-    def series(current: list, cand: list) -> list[dict[str, Any]]:
-        return [{"name": "current prompt", "color": "#2a5bd7", "line": True, "points": current},
-                {"name": "candidates (\u25cf accepted, \u2715 reverted)", "color": "#555555", "points": cand}]
-
-    label = "validation "
-    span = {"x_min": -0.5, "x_max": len(run.steps) + 0.5}
-    chart_list = []
-    if validation and (acc_current or acc_cand):  # a run without validation has no comparable per-step numbers
-        chart_list = [
-            charts.xy_chart(f"{run.label}: {label}accuracy by step", "optimization step (0 = initial prompt)",
-                            f"{label}accuracy", series(acc_current, acc_cand), bands=bands, y_min=0, y_max=1, **span),
-            charts.xy_chart(f"{run.label}: {label}mean billed output tokens by step",
-                            "optimization step (0 = initial prompt)", "mean output tokens",
-                            series(tok_current, tok_cand), bands=bands, y_min=0, **span),
-        ]
+    chart_list = (_trajectory_charts(run, acc_current, tok_current, acc_cand, tok_cand, bands)
+                  if validation and (acc_current or acc_cand) else [])  # no validation: no per-step numbers
     return {"rows": rows, "charts": chart_list, "validated": bool(validation),
             "validation_enabled": run.validation_enabled}
 

@@ -48,11 +48,11 @@ def test_missing_gguf_is_a_usage_error(tmp_path):
 
 def test_textgrad_tgd_step_runs_on_the_local_engine(smollm2):
     prompt = tg.Variable("Answer the question.", requires_grad=True, role_description="system prompt")
-    feedback = as_textgrad_engine(smollm2.for_role("feedback", max_tokens=48))
-    optimizer = as_textgrad_engine(smollm2.for_role("optimizer", max_tokens=48))
-    response = tg.BlackboxLLM(as_textgrad_engine(smollm2.for_role("answer", max_tokens=24)), system_prompt=prompt)(
+    feedback = as_textgrad_engine(smollm2.for_role("feedback", max_tokens=16))
+    optimizer = as_textgrad_engine(smollm2.for_role("optimizer", max_tokens=16))
+    response = tg.BlackboxLLM(as_textgrad_engine(smollm2.for_role("answer", max_tokens=16)), system_prompt=prompt)(
         tg.Variable("What is 2 + 3?", requires_grad=False, role_description="question"))
-    loss = tg.TextLoss("Is the answer correct and short?", engine=as_textgrad_engine(smollm2.for_role("judge", max_tokens=32)))(response)
+    loss = tg.TextLoss("Is the answer correct and short?", engine=as_textgrad_engine(smollm2.for_role("judge", max_tokens=16)))(response)
     loss.backward(feedback)
     step = tg.TGD(parameters=[prompt], engine=optimizer)
     try:

@@ -87,7 +87,7 @@ def test_a_task_file_with_a_non_finite_answer_exits_2_and_writes_nothing(tmp_pat
                       "--cache_dir", "cache", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("error:") == 1
-    assert f"line 8: {answer} is not a JSON number" in result.stderr
+    assert f"line 8: invalid JSON: {answer} is not a JSON number" in result.stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
 
 

@@ -148,3 +148,35 @@ def test_hover_zoom_and_legend_toggle(chromium, tmp_path):
         assert tools.console_problems() == []
     finally:
         tools.close()
+
+
+def test_budget_sweep_responses_picker_and_headers_in_chromium(chromium, tmp_path, capsys):
+    from promptbudget.budget import sweep_cli
+
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text('{"prompt": "Explain tides."}\n{"prompt": "Design a city (hard)."}\n', encoding="utf-8")
+    root = tmp_path / "results"
+    assert sweep_cli.main(["--prompts", str(prompts), "--model", "mock", "--budgets", "0", "1024", "4096",
+                           "--output", str(root / "budget_sweep_p.json"), "--quiet", "--no_cache"]) == 0
+    capsys.readouterr()
+    page = tmp_path / "report.html"
+    assert report_main(["--results_dir", str(root), "--output", str(page), "--no_plots"]) == 0
+    tools = DevTools(chromium, tmp_path / "profile")
+    try:
+        tools.open(page.resolve().as_uri())
+        shown = ("Array.from(document.querySelector('.cmp-item').querySelectorAll('.cmp-cell'))"
+                 ".filter(c => getComputedStyle(c).display !== 'none').map(c => c.dataset.setting).join(',')")
+        assert tools.evaluate(shown) == "0,4096"
+        tools.evaluate("(() => { const s = document.querySelectorAll('select.cmp-pick'); s[1].value = '1024';"
+                       " s[1].dispatchEvent(new Event('change')); })()")
+        assert tools.evaluate(shown) == "0,1024"
+        assert "items differ" in tools.evaluate("document.querySelector('.cmp-count').textContent")
+        # At a 1000-pixel window the wide budget tables fit: no sideways scrolling, no cut header.
+        tools._send("Emulation.setDeviceMetricsOverride", {"width": 1000, "height": 800, "deviceScaleFactor": 1,
+                                                           "mobile": False}, session=tools.session)
+        wide = ("Array.from(document.querySelectorAll('#budget .table-wrap'))"
+                ".filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.textContent.slice(0, 40))")
+        assert tools.evaluate(wide) == []
+        assert tools.console_problems() == []
+    finally:
+        tools.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from promptbudget.budget.plots import FIGURE_NAMES
+
 from promptbudget.engines.local import SMALL_MODEL_WARNING
 from promptbudget.report import fmt
 from promptbudget.report.analysis import Point
@@ -194,12 +196,12 @@ def test_plugin_pngs_of_several_files_with_the_same_names_are_all_kept(tmp_path,
     capsys.readouterr()
     plots = tmp_path / "plots"
     report, pngs = build_report(options(root, tmp_path, plots_dir=plots))
-    assert len(pngs) == len(set(pngs)) == 8
+    assert len(pngs) == len(set(pngs)) == 2 * len(FIGURE_NAMES)
     assert sorted(p.name for p in plots.iterdir()) == sorted(p.name for p in pngs)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
-    assert sum(".b.png" in p.name for p in pngs) == 4  # the second file's plots carry its name
+    assert sum(p.name.endswith("_b.png") for p in pngs) == len(FIGURE_NAMES)  # the second file's carry its name
     parts = _section(report, "budget").context["parts"]
-    assert [len(part["images"]) for part in parts] == [4, 4]
+    assert [len(part["images"]) for part in parts] == [len(FIGURE_NAMES)] * 2
 
 
 def test_dollar_facts_of_a_plugin_are_money():

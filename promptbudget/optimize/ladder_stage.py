@@ -1,0 +1,82 @@
+"""The ladder stage at the end of a joint search: the prompts on the validation Pareto front,
+measured at every thinking setting, and the pair the acceptance rule keeps.
+
+Starting from the pair the search ended on (the incumbent), each other (prompt, setting) pair is
+evaluated on the validation subset and replaces the incumbent when the acceptance rule accepts
+it under either focus: fewer tokens with accuracy within tolerance, or more accuracy with tokens
+within tolerance. Evaluation stops early once neither focus could accept the pair; pairs already
+evaluated during the search come from the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..stats import pareto_front
+from .acceptance import AcceptanceRule, Decision, early_format_rejection, format_guard
+from .evaluate import ItemResult, summarize
+
+Pair = tuple[int, int]
+Evaluate = Callable[[int, int, Callable[[list[ItemResult]], Decision | None] | None],
+                    tuple[list[ItemResult], Decision | None]]
+
+
+def front_versions(pair_records: dict[str, dict[str, Any]]) -> list[int]:
+    """Prompt versions with a pair on the Pareto front of complete validation records."""
+    pairs = [(key, record["summary"]) for key, record in sorted(pair_records.items()) if record.get("complete")]
+    front = pareto_front([(s["accuracy"], s["mean_output_tokens"]) for _, s in pairs])
+    return sorted({int(pairs[i][0].split("|")[0]) for i in front})
+
+
+def pair_front(pair_records: dict[str, dict[str, Any]]) -> list[dict[str, int]]:
+    pairs = [(key, record["summary"]) for key, record in sorted(pair_records.items()) if record.get("complete")]
+    front = pareto_front([(s["accuracy"], s["mean_output_tokens"]) for _, s in pairs])
+    return [{"version": int(pairs[i][0].split("|")[0]), "rung": int(pairs[i][0].split("|")[1])} for i in front]
+
+
+def _either_rejects(rule: AcceptanceRule, old: dict[str, Any], total: int):
+    def early(partial: list[ItemResult]) -> Decision | None:
+        stats = summarize(partial)
+        format_rejection = early_format_rejection(old, stats, total)
+        if format_rejection is not None:
+            return format_rejection
+        accuracy = rule.early_rejection("accuracy", old, stats, total)
+        efficiency = rule.early_rejection("efficiency", old, stats, total)
+        if accuracy is not None and efficiency is not None:
+            return Decision(False, f"neither focus can accept it: {accuracy.reason}; {efficiency.reason}")
+        return None
+    return early
+
+
+def judge_pair(rule: AcceptanceRule, old: dict[str, Any], new: dict[str, Any]) -> Decision:
+    guard = format_guard(old, new)
+    if guard is not None:
+        return guard
+    efficiency = rule.decide("efficiency", old, new)
+    if efficiency.accepted:
+        return efficiency
+    accuracy = rule.decide("accuracy", old, new)
+    if accuracy.accepted:
+        return accuracy
+    return Decision(False, f"{efficiency.reason}; {accuracy.reason}")
+
+
+def choose_pair(incumbent: Pair, versions: list[int], rungs: int, evaluate: Evaluate, rule: AcceptanceRule,
+                total: int, labels: list[str]) -> tuple[Pair, dict[str, Any]]:
+    """The pair to ship and the stage's record (every pair tried, with its decision)."""
+    tried = []
+    for version in versions:
+        for rung in range(rungs):
+            if (version, rung) == incumbent:
+                continue
+            old = summarize(evaluate(*incumbent, None)[0])
+            results, early = evaluate(version, rung, _either_rejects(rule, old, total))
+            new = summarize(results)
+            decision = early if early is not None else judge_pair(rule, old, new)
+            tried.append({"version": version, "rung": rung, "setting": labels[rung], "against": list(incumbent),
+                          "evaluated": len(results), "of": total, "summary": new, "decision": decision.to_dict()})
+            if decision.accepted:
+                incumbent = (version, rung)
+    return incumbent, {"front_versions": versions, "tried": tried,
+                       "chosen": {"version": incumbent[0], "rung": incumbent[1], "setting": labels[incumbent[1]]}}

@@ -1,0 +1,141 @@
+"""What a finished run hands over: the prompt and thinking setting to ship, and what they cost.
+
+`recommendation(summary)` reads a completed run record and returns the decision: the chosen
+system prompt, the thinking and max_tokens parameters exactly as `client.messages.create`
+takes them, the test metrics they were measured on, and the expected cost per 1,000 requests
+(measured per item on the final test, at list price and at the Message Batches price).
+`write_recommendation` puts it in the run directory as `best_prompt.txt` (usable as
+`--prompt_file`) and `recommendation.json`; `final_lines` is what the run prints last.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..engines.types import Thinking
+from ..errors import UsageError
+from ..jsonio import write_json_atomic, write_text_atomic
+
+RECOMMENDATION_SCHEMA = "promptbudget.recommendation/1"
+BEST_PROMPT = "best_prompt.txt"
+RECOMMENDATION = "recommendation.json"
+BATCH_DISCOUNT = 0.5
+"""Message Batches bill every token at half the list price (docs/claude_api.md)."""
+
+
+def create_params(model: str, system: str, max_tokens: int, thinking: Thinking) -> dict[str, Any]:
+    """Keyword arguments for `client.messages.create` (without `messages`)."""
+    params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "system": system}
+    if thinking.mode == "budget":
+        params["thinking"] = {"type": "enabled", "budget_tokens": thinking.budget_tokens}
+    elif thinking.mode == "adaptive":
+        params["thinking"] = {"type": "adaptive"}
+        params["output_config"] = {"effort": thinking.effort}
+    else:
+        params["thinking"] = {"type": "disabled"}
+    return params
+
+
+def chosen_setting(summary: dict[str, Any]) -> tuple[Thinking, int]:
+    """The thinking setting and max_tokens of the final pair (the run's own when no ladder chose one)."""
+    final = summary.get("final") or {}
+    engines = summary.get("engines") or {}
+    thinking = final.get("thinking") or engines.get("thinking") or {"mode": "off"}
+    max_tokens = final.get("max_tokens") or engines.get("max_tokens")
+    return Thinking.from_dict(thinking), int(max_tokens)
+
+
+def cost_per_thousand(items: list[dict[str, Any]]) -> dict[str, float] | None:
+    """Expected USD per 1,000 requests from the measured per-item cost; None when a price is unknown."""
+    costs = [item.get("cost_usd") for item in items]
+    if not costs or any(cost is None for cost in costs):
+        return None
+    list_usd = sum(costs) / len(costs) * 1000
+    return {"list_usd": list_usd, "batch_usd": list_usd * BATCH_DISCOUNT}
+
+
+def recommendation(summary: dict[str, Any], run_dir: str | Path | None = None) -> dict[str, Any]:
+    """The decision of a completed run. A run that did not complete raises UsageError."""
+    status = summary.get("status")
+    final = summary.get("final")
+    if status != "completed" or not final:
+        raise UsageError(f"run {summary.get('run_id', '?')} did not complete (status {status!r}); finish it with "
+                         "--resume before exporting its recommendation")
+    version = final["test"]["prompt_version"]
+    system = summary["prompts"][version]["text"]
+    thinking, max_tokens = chosen_setting(summary)
+    engine = summary["engines"]["answer"]
+    model = engine.split("/", 1)[1] if "/" in engine else engine
+    test = final["test"]
+    validation = (summary.get("validation") or {}).get(str(version))
+    items = test["items"]
+    return {
+        "schema": RECOMMENDATION_SCHEMA,
+        "run_id": summary["run_id"],
+        "run_dir": None if run_dir is None else str(run_dir),
+        "task": (summary.get("task") or {}).get("name"),
+        "engine": engine,
+        "model": model,
+        "prompt_version": version,
+        "system": system,
+        "thinking": thinking.to_dict(),
+        "thinking_setting": thinking.describe(),
+        "max_tokens": max_tokens,
+        "create_params": create_params(model, system, max_tokens, thinking),
+        "metrics": {
+            "test": test["summary"],
+            "validation": None if validation is None else validation["summary"],
+            "comparison_with_start": final.get("comparison"),
+            "mean_input_tokens": sum(i["input_tokens"] for i in items) / len(items) if items else None,
+        },
+        "cost_per_1000_requests": cost_per_thousand(items),
+        "warnings": list(summary.get("warnings") or []),
+    }
+
+
+def write_recommendation(summary: dict[str, Any], run_dir: str | Path) -> dict[str, Any]:
+    """Write best_prompt.txt and recommendation.json into the run directory; returns the record."""
+    run_dir = Path(run_dir)
+    record = recommendation(summary, run_dir)
+    write_text_atomic(run_dir / BEST_PROMPT, record["system"] + "\n")
+    write_json_atomic(run_dir / RECOMMENDATION, record)
+    return record
+
+
+def load_run_summary(path: str | Path) -> tuple[dict[str, Any], Path]:
+    """A run's summary.json from its directory or the file itself; UsageError when it is not one."""
+    path = Path(path)
+    file = path / "summary.json" if path.is_dir() else path
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no run found at {path}: give a run directory (holding summary.json) or a sweep "
+                         "directory (holding sweep_summary.json)") from None
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{file} is not a readable run summary ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != "promptbudget.run/1":
+        raise UsageError(f"{file} is not a promptbudget run summary (schema promptbudget.run/1)")
+    return data, file.parent
+
+
+def final_lines(record: dict[str, Any]) -> str:
+    """The run's last lines: the prompt in full, the setting, accuracy with its CI, tokens and cost."""
+    test = record["metrics"]["test"]
+    cost = record["cost_per_1000_requests"]
+    if cost is None:
+        cost_text = "unknown (the model has no price; pass --prices FILE)"
+    else:
+        cost_text = f"${cost['list_usd']:.4f} at list price, ${cost['batch_usd']:.4f} with Message Batches"
+    rule = "-" * 72
+    return "\n".join([
+        rule,
+        f"final system prompt (version {record['prompt_version']}):",
+        record["system"],
+        rule,
+        f"thinking: {record['thinking_setting']}, max_tokens {record['max_tokens']} ({record['engine']})",
+        f"test accuracy {test['accuracy']:.3f} (95% CI {test['accuracy_low']:.3f} to {test['accuracy_high']:.3f}, "
+        f"n={test['n']}), mean billed output tokens {test['mean_output_tokens']:.1f}",
+        f"expected cost per 1,000 requests: {cost_text}",
+    ])
