@@ -108,7 +108,7 @@ def test_an_unpriced_paid_model_under_a_cap_exits_2_naming_prices_before_any_cal
 def test_an_unpriced_paid_model_without_a_cap_runs_and_says_its_cost_is_unknown(tmp_path, capsys, unpriced_server):
     from promptbudget.optimize.cli import main as optimize_main
 
-    code = optimize_main(_commands(unpriced_server, tmp_path))
+    code = optimize_main([*_commands(unpriced_server, tmp_path), "--yes"])
     out = capsys.readouterr().out
     assert code == 0 and unpriced_server.requests
     assert "cost unknown for" in out and "spent $0.0000" not in out

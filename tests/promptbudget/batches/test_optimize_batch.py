@@ -24,7 +24,7 @@ MODEL = "claude-haiku-4-5"
 SYNC_PRICE = {"input": 1.0, "output": 5.0}
 ARGS = ["--model", f"anthropic/{MODEL}", "--task", "GSM8K_DSPy", "--max_epochs", "1", "--steps_per_epoch", "1",
         "--batch_size", "2", "--eval_samples", "5", "--test_samples", "8", "--no_thinking_enabled", "--quiet",
-        "--batch_poll_s", "0.05"]
+        "--batch_poll_s", "0.05", "--yes"]
 BATCHED_PHASES = {"initial test", "validation v0", "final test"}
 
 

@@ -136,7 +136,7 @@ def test_after_chained_sigkills_every_billed_call_is_recorded_or_reported_as_una
                 "--model", f"anthropic/{MODEL}", "--base_url", server.base_url, "--max_epochs", "3",
                 "--steps_per_epoch", "1", "--batch_size", "2", "--eval_samples", "6", "--test_samples", "8",
                 "--num_threads", "4", "--no_thinking_enabled", "--max_tokens", "300", "--quiet",
-                "--output_dir", "results", "--cache_dir", "cache"]
+                "--output_dir", "results", "--cache_dir", "cache", "--yes"]
         for attempt, served_before_kill in enumerate((6, 14)):
             process = subprocess.Popen(args + (["--resume"] if attempt else []), cwd=tmp_path, env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
