@@ -57,12 +57,19 @@ class SimulatedPrompt:
     scale: float = 1.0
     """Multiplies every item's response length."""
     accuracy: float = 0.62
-    """Items whose difficulty (uniform in [0, 1), fixed per item) is below this are answered correctly."""
+    """Items whose difficulty for this prompt is below this are answered correctly."""
+    key: str = "v0"
+    """Seeds the part of an item's difficulty that depends on the prompt."""
 
 
 def _unit(*parts: Any) -> float:
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _difficulty(item_id: str, prompt: SimulatedPrompt) -> float:
+    """Mostly the item's own (so a better prompt mostly keeps what it got right), partly the prompt's."""
+    return 0.7 * _unit(item_id, "difficulty") + 0.3 * _unit(item_id, prompt.key)
 
 
 def _response_usage(item_id: str, prompt: SimulatedPrompt) -> tuple[Usage, str]:
@@ -93,7 +100,7 @@ class SimulatedCalls:
     def answer(self, item_id: str, prompt: SimulatedPrompt, phase: str) -> ItemResult:
         usage, stop_reason = _response_usage(item_id, prompt)
         cost = self.pay("answer", usage, stop_reason, sample_id=item_id, phase=phase)
-        correct = _unit(item_id, "difficulty") < prompt.accuracy and stop_reason != "max_tokens"
+        correct = _difficulty(item_id, prompt) < prompt.accuracy and stop_reason != "max_tokens"
         return ItemResult(item_id=item_id, correct=correct, extracted=str(int(_unit(item_id) * 100)),
                           failure=None if correct else "wrong_answer", has_answer=stop_reason != "max_tokens",
                           input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
@@ -139,10 +146,10 @@ class SyntheticRun:
         if focus == "efficiency":
             scale, accuracy = parent.scale * self.rng.uniform(0.7, 1.02), parent.accuracy - self.rng.uniform(-0.02, 0.06)
         else:
-            scale, accuracy = parent.scale * self.rng.uniform(0.98, 1.15), parent.accuracy + self.rng.uniform(-0.03, 0.07)
+            scale, accuracy = parent.scale * self.rng.uniform(0.98, 1.15), parent.accuracy + self.rng.uniform(-0.02, 0.15)
         text = parent.text + " " + edit + (f" {self.inject}" if self.inject and index % 5 == 0 else "")
         version = len(self.simulated)
-        self.simulated.append(SimulatedPrompt(text, scale, min(0.97, max(0.05, accuracy))))
+        self.simulated.append(SimulatedPrompt(text, scale, min(0.97, max(0.05, accuracy)), f"v{version}"))
         self.prompts.append({"version": version, "text": text, "parent": self.current, "step": index,
                              "accepted": False})
         return version, edit
