@@ -13,7 +13,7 @@ from promptbudget import export
 from promptbudget.optimize import cli as optimize_cli
 from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
-from .optimize.helpers import REPO, SMALL, optimize
+from .optimize.helpers import REPO, SMALL
 
 TINY = ["--task", "GSM8K_DSPy", "--max_epochs", "1", "--steps_per_epoch", "1", "--batch_size", "2",
         "--eval_samples", "3", "--test_samples", "3", "--quiet"]
