@@ -13,7 +13,7 @@ from promptbudget.optimize.estimate import ceiling_plan, ceiling_usd
 from promptbudget.optimize.loop import OptimizationRun
 from promptbudget.optimize.pilot import run_pilot
 from promptbudget.runtime import Runtime
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 from .test_estimate import _server_spend
 from .worst_case_server import worst_case_responder
