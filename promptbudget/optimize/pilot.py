@@ -109,9 +109,15 @@ def _project(row: PlannedPhase, per_call: np.ndarray, seed: int) -> Projection:
                       float(high) * row.calls, measured=True)
 
 
+def _basis(row: Projection) -> str:
+    if row.measured:
+        return "measured"
+    return "worst case, measured responses" if row.phase == "feedback (backward)" else "at worst case"
+
+
 def pilot_report(result: PilotResult) -> str:
     table = tabulate([[r.phase, r.calls, f"${r.expected_usd:.4f}", f"${r.low_usd:.4f}-${r.high_usd:.4f}",
-                       "measured" if r.measured else "at worst case"] for r in result.rows],
+                       _basis(r)] for r in result.rows],
                      headers=["Phase", "Calls (max)", "Expected", "Range (5-95%)", "Basis"])
     return "\n".join([
         f"pilot: {result.items} validation items answered with the starting prompt, costing "

@@ -127,6 +127,7 @@ def test_the_run_reuses_the_pilot_answers_from_the_cache(tmp_path, monkeypatch, 
         pilot_requests = len(server.requests)
         assert cli.main(_args(server, tmp_path, SONNET)) == 0
     assert pilot_requests == 3 and "pilot: 3 validation items" in out and "expected cost $" in out
+    assert "worst case, measured responses" in out and "sk-test-pilot" not in out
     (calls,) = (tmp_path / "out").glob("*/calls.jsonl")
     records = [json.loads(line) for line in calls.read_text().splitlines()]
     assert sum(r["cached"] for r in records) >= 3
