@@ -15,7 +15,8 @@ EXCERPT = 80
 
 
 def uses_ladder(run: Run) -> bool:
-    return bool(run.data.get("ladder")) and bool(run.data.get("pair_validation"))
+    """A joint search: more than one thinking setting (a prompt-only run records a one-rung ladder)."""
+    return len(run.data.get("ladder") or []) > 1 and bool(run.data.get("pair_validation"))
 
 
 def setting_label(run: Run, rung: Any) -> str:
