@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from promptbudget.report.fmt import ci, tok
-from promptbudget.report.load import load_results
 from promptbudget.report.render import build_report
 
 from .conftest import PAYLOAD, chart_specs, options
@@ -153,3 +152,22 @@ def test_a_prompt_with_markup_is_shown_as_text(tmp_path):
     (spec,) = [c for c in chart_specs(report.html) if c["title"].startswith(CHART_TITLE)]
     tips = [t for s in spec["series"] for p in s["points"] for t in p.get("tip", [])]
     assert any("<script>document.title='pwned'</script>" in t for t in tips)
+
+
+def test_the_section_renders_in_chromium_with_no_script_from_the_prompt(tmp_path):
+    from .browser import chromium_binary, dump_dom
+
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed")
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Solve it. " + PAYLOAD + " The last line must be 'Answer: $VALUE'.", encoding="utf-8")
+    root = tmp_path / "results"
+    optimize(root, tmp_path / "cache", *LADDER, "--prompt_file", str(prompt))
+    build_report(options(root, tmp_path, plots_dir=None))
+    run = dump_dom(binary, Path(tmp_path / "out" / "report.html"), tmp_path / "profile")
+    dom = run.stdout
+    section = dom.split('id="decision-1"')[1].split("</details>")[0]
+    assert 'data-rendered="true"' in section and 'data-chart-error="' not in section
+    assert "<svg onload" not in dom and '<img src="x"' not in dom
+    assert 'data-js-errors="0"' in dom and run.console == [], run.console
