@@ -27,6 +27,13 @@ FULL_SIZES = {
     "local_tokens_per_s_ratio": {"rounds": 15, "max_tokens": 128},
 }
 
+# Figures a function returns under names other than its own (the goals below refer to them).
+PRODUCES = {
+    "joint_vs_prompt_only": ("joint_engine_calls_ratio", "joint_tokens_ratio", "joint_accuracy_not_lower"),
+    "batch_figures": ("batch_cost_ratio_500", "batch_results_identical_500", "batch_resume_batches_created",
+                      "batch_faults_all_complete", "batch_client_seconds_10k"),
+}
+
 GOALS = {
     "engine_overhead_ms_median": ("<=", 1.0),
     "throughput_fraction_of_ideal_c8": (">=", 0.9),
@@ -37,6 +44,11 @@ GOALS = {
     "joint_tokens_ratio": ("<=", 0.999),
     "joint_accuracy_not_lower": (">=", 1.0),
     "max_cost_fill_ratio_c8": (">=", 0.9),
+    "batch_cost_ratio_500": ("<=", 0.5 + 1e-9),
+    "batch_results_identical_500": (">=", 1),
+    "batch_resume_batches_created": ("<=", 1),
+    "batch_faults_all_complete": (">=", 1),
+    "batch_client_seconds_10k": ("<=", 20.0),
 }
 
 

@@ -31,8 +31,8 @@ from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.engines.types import Request
 from promptbudget.ledger import Ledger, call_scope
 from promptbudget.pricing import load_prices
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
-from promptbudget.testing.fake_batches import BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_batches import BatchSettings
 
 MODEL = "claude-haiku-4-5"
 PRICE = {MODEL: {"input": 1.0, "output": 5.0}}

@@ -11,7 +11,7 @@ import anthropic
 
 from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.ledger import Ledger, call_scope
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 from .fake_server_process import fake_server_process
 from .rounds import alternate, median_ratio

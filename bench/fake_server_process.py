@@ -14,7 +14,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.engines.types import Thinking
 from promptbudget.errors import BudgetExceeded
 from promptbudget.ledger import Ledger, call_scope
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 MODEL = "claude-sonnet-4-5-20250929"
 THINKING_BUDGET = 16_000

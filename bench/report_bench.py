@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from promptbudget.report.options import ReportOptions
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 
 GOAL_SECONDS = 3.0
 

@@ -10,12 +10,12 @@ shuffled with ``random.Random(0)`` and split 50% train / 25% val / 25% test
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
 
 from .core import SPLITS, Item
+from .jsonlines import json_object
 from .scoring import InvalidGoldError, Scorer
 
 Splits = tuple[list[Item], list[Item], list[Item]]
@@ -79,14 +79,10 @@ def _parse_line(line: str, path: Path, line_number: int, scorer: Scorer, text_ke
         return TaskFileError(f"{path}, line {line_number}: {problem}")
 
     try:
-        record: Any = json.loads(line, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise fail(f"invalid JSON ({error.msg})") from None
+        record = json_object(line, fail, parse_constant=_reject_constant)
     except _NonFiniteNumber as error:
         raise fail(f"invalid JSON: {error} is not a JSON number and no answer can equal it; write a finite number or a "
                    "string") from None
-    if not isinstance(record, dict):
-        raise fail("expected a JSON object")
     question = record.get(text_key)
     if not isinstance(question, str) or not question.strip():
         raise fail(f"'{text_key}' must be a non-empty string")

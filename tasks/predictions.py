@@ -9,15 +9,16 @@ validated before anything is scored.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
+from .jsonlines import json_object
 from .scoring import InvalidGoldError, Scorer
 
-Z_95 = 1.959963984540054
+Z_95 = NormalDist().inv_cdf(0.975)
 
 
 class PredictionFileError(ValueError):
@@ -40,14 +41,18 @@ class Accuracy:
 
 
 def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval of a binomial proportion (0, 1 when total is 0)."""
+    """The Wilson score interval of a binomial proportion (0, 1 when total is 0; exactly 0 below
+    when nothing succeeded and exactly 1 above when everything did). promptbudget.stats uses it too."""
     if total == 0:
         return 0.0, 1.0
-    proportion = successes / total
-    denominator = 1 + z * z / total
-    center = (proportion + z * z / (2 * total)) / denominator
-    half_width = z * math.sqrt(proportion * (1 - proportion) / total + z * z / (4 * total * total)) / denominator
-    return max(0.0, center - half_width), min(1.0, center + half_width)
+    p = successes / total
+    z2 = z * z
+    denom = 1.0 + z2 / total
+    center = (p + z2 / (2.0 * total)) / denom
+    half = (z / denom) * math.sqrt(p * (1.0 - p) / total + z2 / (4.0 * total * total))
+    low = 0.0 if successes == 0 else max(0.0, center - half)
+    high = 1.0 if successes == total else min(1.0, center + half)
+    return low, high
 
 
 def read_predictions(path: Path, scorer: Scorer) -> list[dict[str, Any]]:
@@ -84,12 +89,7 @@ def _checked_record(line: str, path: Path, line_number: int, scorer: Scorer) -> 
     def fail(problem: str) -> PredictionFileError:
         return PredictionFileError(f"{path}, line {line_number}: {problem}")
 
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise fail(f"invalid JSON ({error.msg})") from None
-    if not isinstance(record, dict):
-        raise fail("expected a JSON object")
+    record = json_object(line, fail)
     if "response" not in record or not (record["response"] is None or isinstance(record["response"], str)):
         raise fail("'response' must be a string (or null)")
     if not isinstance(record.get("stop_reason", ""), (str, type(None))):

@@ -9,15 +9,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..cli_support import EXIT_OK, run_command
+from ..cli_support import EXIT_OK, check_output_path, run_command
 from ..errors import UsageError
+from ..experiment.model_warnings import engine_warnings
 from ..prompt_file import read_prompt_file
 from ..ledger import call_scope
 from ..runtime import Runtime, RuntimeConfig, add_runtime_arguments
 from .allocator import DEFAULT_ANSWER_TOKENS, BudgetAllocator, Decision, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES, ComplexityClassifier, default_classifier_model, given_classification
 from .history import History, append_entries, learn_from_history, read_history
-from .sweep import DEFAULT_MODEL, check_output_file
+from .sweep import DEFAULT_MODEL
 from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
 
@@ -82,7 +83,7 @@ def check_use_flags(args: argparse.Namespace, prompt: str | None) -> None:
     if args.gold is not None and not args.answer:
         raise UsageError("--gold grades the answer of --answer; add --answer")
     if args.answer and args.history is not None:
-        check_output_file(Path(args.history), "--history")  # the outcome of a paid call must have somewhere to go
+        check_output_path(Path(args.history), "--history")  # the outcome of a paid call must have somewhere to go
     if args.correct is not None and args.verdict is None:
         raise UsageError("--correct goes with --verdict OUTCOME_ID")
 
@@ -145,10 +146,7 @@ def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocato
 def build_output(args: argparse.Namespace, answer: Any, policy: Policy, decision: Decision,
                  history: History | None, outcome: dict[str, Any] | None, runtime: Runtime) -> dict[str, Any]:
     output = {"model": answer.model_string, "policy_file": args.policy, **decision.to_dict()}
-    if getattr(answer, "is_tiny_default", False):
-        from ..engines.local import SMALL_MODEL_WARNING
-
-        output["warnings"].insert(0, SMALL_MODEL_WARNING)
+    output["warnings"][:0] = engine_warnings(answer)
     learned_on = policy.source.get("model") if args.policy else None
     if learned_on and learned_on != answer.model_string:
         output["warnings"].append(f"the policy was learned on {learned_on}, not {answer.model_string}")

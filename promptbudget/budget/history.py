@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tasks.jsonlines import json_object
+
 from ..errors import UsageError
 from .allocator import ClassPolicy, Policy, Setting, learn_policy
 from .classifier import COMPLEXITY_CLASSES
@@ -73,12 +75,8 @@ def read_history(path: str | Path, model: str, kind: str) -> History:
         if not line.strip():
             continue
         where = f"history file {path}, line {number}"
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{where}: invalid JSON ({exc.msg}); fix or remove that line") from None
-        if not isinstance(entry, dict):
-            raise UsageError(f"{where}: expected a JSON object")
+        entry = json_object(line, lambda problem: UsageError(f"{where}: {problem}"),
+                            invalid_hint="; fix or remove that line")
         if history is None:
             history = _header(entry, path, where, model, kind)
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields
 from typing import Any
 
 from tabulate import tabulate
@@ -81,12 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SweepConfig:
-    names = {f.name for f in fields(SweepConfig)}
-    values: dict[str, Any] = {k: v for k, v in vars(args).items() if k in names}
-    for key in ("budgets", "efforts"):
-        if values.get(key) is not None:
-            values[key] = tuple(values[key])
-    return SweepConfig(**values)
+    return SweepConfig.from_flags(args, tuples=("budgets", "efforts"))
 
 
 def main(argv: list[str] | None = None) -> int:

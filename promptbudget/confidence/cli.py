@@ -9,11 +9,12 @@ from typing import Any
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, run_command
+from ..experiment.constants import DEFAULT_MODEL, SPLITS
 from ..jsonio import write_json_atomic
 from ..runtime import add_runtime_arguments
 from .metrics import BINNING_NOTE
 from .policy import DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE
-from .runner import DEFAULT_MODEL, DEFAULT_RATIOS, SPLITS, SplitConfig, run_split
+from .runner import DEFAULT_RATIOS, SplitConfig, run_split
 
 
 
@@ -52,11 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SplitConfig:
-    names = set(SplitConfig.__dataclass_fields__)
-    values = {k: v for k, v in vars(args).items() if k in names}
-    values["total_budget"] = tuple(values["total_budget"])
-    values["ratios"] = tuple(values["ratios"])
-    return SplitConfig(**values)
+    return SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))
 
 
 def main(argv: list[str] | None = None) -> int:

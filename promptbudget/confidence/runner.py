@@ -8,13 +8,11 @@ probability that it is correct. Everything is planned and validated before any c
 from __future__ import annotations
 
 import math
-import random
 import re
 import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,22 +23,25 @@ from .. import __version__
 from ..cli_support import check_output_path
 from ..engines import Engine, Request
 from ..errors import BudgetExceeded, EngineError, UsageError
+from ..experiment.answering import parallel_map, score_completion
+from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES, SPLITS
+from ..experiment.model_warnings import engine_warnings
+from ..experiment.runtime_fields import RuntimeFields
+from ..experiment.status import ending_status, overall_status
+from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
-from ..runtime import Runtime, RuntimeConfig
+from ..runtime import Runtime
 from .metrics import BINNING_NOTE, ECE_BINS, ItemRecord, cell_curves, cell_metrics
 from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_API, STYLE_NONE, THINKING_OFF,
                      StageSetting, split_budget, stage_setting, thinking_style)
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
 
 SCHEMA = "promptbudget.confidence_split/1"
-from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SPLITS = ("train", "val", "test")
-MIN_MEANINGFUL_SAMPLES = 30
 
 
 @dataclass(frozen=True)
-class SplitConfig:
+class SplitConfig(RuntimeFields):
     task: str = "GSM8K_DSPy"
     model: str = DEFAULT_MODEL
     total_budget: tuple[int, ...] = ()
@@ -55,17 +56,9 @@ class SplitConfig:
     output: str | None = None
     report_dir: str | None = None
     quiet: bool = False
-    base_url: str | None = None
-    max_cost: float | None = None
-    prices: str | None = None
-    cache_dir: str | None = None
-    no_cache: bool = False
     batch: bool = False
     batch_fallback: bool = False
     batch_poll_s: float = 5.0
-
-    def runtime(self) -> RuntimeConfig:
-        return RuntimeConfig.of(self)
 
     def validate(self) -> None:
         """Reject bad settings before anything runs or is written."""
@@ -166,14 +159,6 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
-    """The same `size` items for every cell (a seeded choice, kept in split order)."""
-    if size >= len(items):
-        return list(items)
-    chosen = sorted(random.Random(seed).sample(range(len(items)), size))
-    return [items[i] for i in chosen]
-
-
 def load_task(name: str) -> Any:
     from ..task_loader import load_task_or_usage_error
 
@@ -211,10 +196,7 @@ def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
 
 def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[Cell], items: list[Any]) -> list[str]:
     warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
-    if getattr(engine, "is_tiny_default", False):
-        from ..engines.local import SMALL_MODEL_WARNING
-
-        warnings.append(SMALL_MODEL_WARNING)
+    warnings += engine_warnings(engine)
     if len(items) < MIN_MEANINGFUL_SAMPLES:
         warnings.append(f"only {len(items)} items per cell (< {MIN_MEANINGFUL_SAMPLES}): accuracy, ECE over "
                         f"{ECE_BINS} bins, AUROC and AURC are very noisy at this size")
@@ -247,7 +229,7 @@ def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
         answer = engine.complete(Request(prompt=question, system=plan.system_prompt,
                                          max_tokens=cell.answer.max_tokens, thinking=cell.answer.thinking),
                                  role="answer")
-        score = task.scorer.score(answer.text, item.answer, truncated=answer.truncated)
+        score = score_completion(task, item, answer)
         proposed = strip_thinking(answer.text)
         judged = engine.complete(Request(prompt=confidence_prompt(question, proposed), system=CONFIDENCE_SYSTEM,
                                          max_tokens=cell.confidence.max_tokens, thinking=cell.confidence.thinking),
@@ -277,7 +259,7 @@ def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = No
             plan = replace(plan, engine=batched_engine(plan, batch))
         except (BudgetExceeded, EngineError) as exc:
             cells = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
-            return cells, "stopped" if isinstance(exc, BudgetExceeded) else "failed", str(exc)
+            return cells, *ending_status(exc, cap_prefix="")
     records: dict[str, list[ItemRecord | None]] = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
     jobs = [(cell, index, item) for cell in plan.cells for index, item in enumerate(plan.items)]
     stop = threading.Event()
@@ -290,29 +272,17 @@ def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = No
             return
         try:
             records[cell.cell_id][index] = run_item(plan, cell, item)
-        except BudgetExceeded as exc:
+        except (BudgetExceeded, EngineError) as exc:
             with lock:
-                failure.append(("stopped", f"cost cap reached: {exc}"))
-            stop.set()
-        except EngineError as exc:
-            with lock:
-                failure.append(("failed", str(exc)))
+                failure.append(ending_status(exc))
             stop.set()
         finally:
             if on_done is not None:
                 on_done()
 
-    if threads <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            one(job)
-    else:
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="confidence") as pool:
-            list(pool.map(one, jobs))
-    if failure:
-        failed = [f for f in failure if f[0] == "failed"]
-        status, error = failed[0] if failed else failure[0]
-        return records, status, error
-    return records, "completed", None
+    parallel_map(one, jobs, threads=threads, name="confidence")
+    status, error = overall_status(failure)
+    return records, status, error
 
 
 def build_results(config: SplitConfig, plan: Plan, records: dict[str, list[ItemRecord | None]],

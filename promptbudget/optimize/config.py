@@ -7,22 +7,23 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..cli_support import check_output_path
+from ..engines import Thinking
+from ..engines.capabilities import Capabilities
 from ..engines.types import EFFORT_LEVELS
 from ..errors import UsageError
 from ..prompt_file import read_prompt_file
-from ..runtime import RuntimeConfig, add_runtime_arguments
-
-from ..engines.models import DEFAULT_MODEL  # noqa: E402  (defined once, for every command)
-MIN_MEANINGFUL_SAMPLES = 30
+from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES
+from ..experiment.runtime_fields import RuntimeFields
+from ..runtime import add_runtime_arguments
 
 
 @dataclass(frozen=True)
-class OptimizeConfig:
+class OptimizeConfig(RuntimeFields):
     task: str = "GSM8K_DSPy"
     model: str = DEFAULT_MODEL
     optimizer_model: str | None = None
@@ -53,11 +54,6 @@ class OptimizeConfig:
     dry_run: bool = False
     yes: bool = False
     quiet: bool = False
-    base_url: str | None = None
-    max_cost: float | None = None
-    prices: str | None = None
-    cache_dir: str | None = None
-    no_cache: bool = False
     batch: bool = False
     batch_validation: bool = False
     batch_fallback: bool = False
@@ -69,15 +65,7 @@ class OptimizeConfig:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in vars(args).items() if k in names}
-        for key in ("budgets", "efforts"):
-            if values.get(key) is not None:
-                values[key] = tuple(values[key])
-        return cls(**values)
-
-    def runtime(self) -> RuntimeConfig:
-        return RuntimeConfig.of(self)
+        return cls.from_flags(args, tuples=("budgets", "efforts"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -246,3 +234,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     add_batch_arguments(parser, what="the initial and final test subsets and the initial validation",
                         validation=True)
     return parser
+
+
+def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
+    """Turn the thinking flags into one thinking mode the model supports."""
+    if not config.thinking_enabled:
+        if config.thinking_budget is not None or config.effort is not None:
+            raise UsageError("--no_thinking_enabled conflicts with --thinking_budget/--effort; drop one of them")
+        return Thinking.off()
+    if config.effort is not None:
+        return Thinking.adaptive(config.effort)
+    if config.thinking_budget is not None:
+        return Thinking.budget(config.thinking_budget)
+    return caps.default_thinking()

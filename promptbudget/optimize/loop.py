@@ -15,54 +15,41 @@ the same summary as an uninterrupted one.
 from __future__ import annotations
 
 import random
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from .. import __version__
 from ..engines import RoleEngine, Thinking
-from ..engines.capabilities import Capabilities
 from ..errors import BudgetExceeded, EngineError, UsageError
+from ..experiment.answering import ItemResult, answer_items, summarize
+from ..experiment.model_warnings import engine_warnings
+from ..experiment.status import ending_status
+from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
 from ..runtime import Runtime
 from ..task_loader import load_task_or_usage_error
-from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from ..textgrad_env import point_textgrad_log, textgrad as tg
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
-from .config import OptimizeConfig
-from .evaluate import ItemResult, answer_items, summarize
+from .config import OptimizeConfig, resolve_thinking
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
 from .recommendation import write_recommendation
 from .ladder import Rung, build_ladder, parse_settings, rung_index
 from .moves import propose, tried_rungs
 from .prompt_check import format_warning
-from .ladder_stage import choose_pair, front_versions, pair_front
+from .ladder_stage import choose_pair, front_versions
 from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
-from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
+from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
+from .schema import RunSummary, StepRecord
 from ..cache import CacheWriteError
 from .store import RunStore, RunWriteError
 from .textgrad_adapter import as_textgrad_engine
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
-
-
-def resolve_thinking(config: OptimizeConfig, caps: Capabilities) -> Thinking:
-    """Turn the thinking flags into one thinking mode the model supports."""
-    if not config.thinking_enabled:
-        if config.thinking_budget is not None or config.effort is not None:
-            raise UsageError("--no_thinking_enabled conflicts with --thinking_budget/--effort; drop one of them")
-        return Thinking.off()
-    if config.effort is not None:
-        return Thinking.adaptive(config.effort)
-    if config.thinking_budget is not None:
-        return Thinking.budget(config.thinking_budget)
-    return caps.default_thinking()
 
 
 @dataclass
@@ -123,15 +110,12 @@ class OptimizationRun:
             raise UsageError(f"task {config.task} has no validation items; use --no_run_validation")
         if not task.test:
             raise UsageError(f"task {config.task} has no test items")
-        val_items = _fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
-        test_items = _fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
+        val_items = fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
+        test_items = fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
         warnings += config.sample_warnings()
         if config.custom_prompt is not None or config.prompt_file is not None:
             warnings += [w for w in [format_warning(starting_prompt, task)] if w]
-        if getattr(answer_engine, "is_tiny_default", False):
-            from ..engines.local import SMALL_MODEL_WARNING
-
-            warnings.append(SMALL_MODEL_WARNING)
+        warnings += engine_warnings(answer_engine)
         run_id = config.run_id(starting_prompt)
         ladder = self._ladder(answer_engine, thinking, max_tokens)
         return Plan(task, starting_prompt, run_id, Path(config.output_dir) / run_id, answer, feedback, optimizer,
@@ -189,10 +173,8 @@ class OptimizationRun:
                 self._step(index)
             if self.summary["checkpoint"] < plan.total_steps + 2:
                 self._final_evaluation()
-        except BudgetExceeded as exc:
-            status, error = "stopped", f"cost cap reached: {exc}"
-        except (EngineError, RunWriteError, CacheWriteError) as exc:
-            status, error = "failed", str(exc)
+        except (BudgetExceeded, EngineError, RunWriteError, CacheWriteError) as exc:
+            status, error = ending_status(exc)
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted by the user"
             raise
@@ -236,50 +218,12 @@ class OptimizationRun:
             self.store.rewrite_calls(kept)
             self.runtime.ledger.reset(kept)
             self.runtime.ledger.hold_orphans(orphans)
-            self._val_cache = _validation_cache(self.summary, self.plan.start_rung)
+            self._val_cache = validation_cache(self.summary, self.plan.start_rung)
             self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
             return True
-        self.summary = self._new_summary()
+        self.summary = new_summary(self.plan, self.config)
         self.store.save(self.summary)
         return False
-
-    def _new_summary(self) -> RunSummary:
-        plan, config = self.plan, self.config
-        task = plan.task
-        return {
-            "schema": RUN_SCHEMA,
-            "promptbudget_version": __version__,
-            "run_id": plan.run_id,
-            "status": "running",
-            "error": None,
-            "created_at": time.time(),
-            "updated_at": time.time(),
-            "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "yes", "quiet")},
-            "identity": config.identity(plan.starting_prompt),
-            "task": {"name": config.task, "train": len(task.train), "val": len(task.val), "test": len(task.test),
-                     "val_ids": [i.id for i in plan.val_items], "test_ids": [i.id for i in plan.test_items]},
-            "engines": {
-                "answer": plan.answer.model_string, "optimizer": plan.optimizer.model_string,
-                "thinking": plan.answer.thinking.to_dict(), "max_tokens": plan.answer.max_tokens,
-            },
-            "warnings": plan.warnings,
-            "total_steps": plan.total_steps,
-            "checkpoint": 0,
-            "prompts": [{"version": 0, "text": plan.starting_prompt, "parent": None, "step": None,
-                         "accepted": True}],
-            "current_version": 0,
-            "validation": {},
-            "ladder": [rung.to_dict() for rung in plan.ladder],
-            "start_rung": plan.start_rung,
-            "current_rung": plan.start_rung,
-            "pair_validation": {},
-            "ladder_stage": None,
-            "initial": None,
-            "steps": [],
-            "final": None,
-            "pareto": None,
-            "ledger": None,
-        }
 
     def _emit(self, event: Event) -> None:
         self.events(event)
@@ -333,7 +277,7 @@ class OptimizationRun:
                 decision = early_stop(done) if early_stop else None
             stats = summarize(done)
             self._emit(EvaluationFinished(phase, stats["accuracy"], stats["mean_output_tokens"], stats["n"]))
-        record = _evaluation_record(version, done)
+        record = evaluation_record(version, done)
         record["complete"] = len(done) == len(items)
         record["rung"] = rung
         self.summary.setdefault("pair_validation", {})[f"{version}|{rung}"] = record
@@ -344,7 +288,7 @@ class OptimizationRun:
     def _initial_evaluation(self) -> None:
         checkpoint = 1
         test = self._evaluate("initial test", self.plan.starting_prompt, self.plan.test_items, checkpoint)
-        self.summary["initial"] = {"test": _evaluation_record(0, test)}
+        self.summary["initial"] = {"test": evaluation_record(0, test)}
         if self.config.run_validation:
             self._validation_of(0, checkpoint)
         self._checkpoint_done()
@@ -368,16 +312,7 @@ class OptimizationRun:
         self._emit(EvaluationFinished(f"train step {index + 1}", train_stats["accuracy"],
                                       train_stats["mean_output_tokens"], train_stats["n"]))
 
-        record: StepRecord = {
-            "index": index, "epoch": epoch, "step": step, "focus": focus,
-            "prompt_version": current_version,
-            "batch_ids": [item.id for item in batch],
-            "batch": [r.to_dict() for r in results],
-            "batch_summary": train_stats,
-            "losses": [], "feedback": [], "optimizer_error": None,
-            "candidate_version": None, "minibatch_gate": None, "candidate_validation": None,
-            "rung": rung,
-        }
+        record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
         move = propose(index, focus, plan.ladder, rung, results, tried_rungs(self.summary["steps"], current_version))
         if move is not None:
             record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
@@ -389,6 +324,14 @@ class OptimizationRun:
             return
         record["move"] = {"kind": "prompt", "from_rung": rung, "to_rung": rung,
                           "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
+        self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
+
+    def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
+                     answered: list[tuple[ItemResult, Any]], train_stats: dict[str, Any], checkpoint: int,
+                     record: StepRecord) -> None:
+        """A TextGrad edit of the current prompt, judged like any candidate."""
+        current = self.summary["prompts"][current_version]["text"]
+        results = [r for r, _ in answered]
         # Accuracy feedback on items the prompt already gets right has nothing to fix.
         targets = [(item, pair) for item, pair in zip(batch, answered)
                    if focus == "efficiency" or not pair[0].correct]
@@ -397,28 +340,7 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            prompt = prompt_variable(current)
-            median = train_stats["median_output_tokens"]
-            losses = []
-            for item, (result, completion) in targets:
-                question = plan.task.format_question(item)
-                if focus == "accuracy":
-                    losses.append(accuracy_loss(prompt, question, completion, item.answer, result))
-                else:
-                    losses.append(efficiency_loss(prompt, question, completion, result.correct, median))
-            total = tg.sum(losses) if len(losses) > 1 else losses[0]
-            with call_scope(checkpoint=checkpoint, phase="feedback"):
-                total.backward(as_textgrad_engine(plan.feedback))
-            record["losses"] = [loss.value for loss in losses]
-            record["feedback"] = gradient_texts(prompt)
-            optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
-                               constraints=format_constraints(plan.starting_prompt))
-            with call_scope(checkpoint=checkpoint, phase="optimizer"):
-                try:
-                    optimizer.step()
-                except IndexError:
-                    record["optimizer_error"] = "the optimizer's reply had no <IMPROVED_VARIABLE> tags; prompt kept"
-            candidate = prompt.value.strip()
+            candidate = self._propose(focus, current, targets, train_stats["median_output_tokens"], checkpoint, record)
             decision = None
 
         if decision is not None:
@@ -441,6 +363,32 @@ class OptimizationRun:
         self.summary["steps"].append(record)
         self._checkpoint_done()
         self._emit(StepFinished(index, focus, decision.accepted, decision.reason, self.runtime.ledger.spent_usd))
+
+    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
+                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
+        """The focused textual losses on `targets`, TextGrad's backward pass and a TGD step: the candidate."""
+        plan = self.plan
+        prompt = prompt_variable(current)
+        losses = []
+        for item, (result, completion) in targets:
+            question = plan.task.format_question(item)
+            if focus == "accuracy":
+                losses.append(accuracy_loss(prompt, question, completion, item.answer, result))
+            else:
+                losses.append(efficiency_loss(prompt, question, completion, result.correct, median_tokens))
+        total = tg.sum(losses) if len(losses) > 1 else losses[0]
+        with call_scope(checkpoint=checkpoint, phase="feedback"):
+            total.backward(as_textgrad_engine(plan.feedback))
+        record["losses"] = [loss.value for loss in losses]
+        record["feedback"] = gradient_texts(prompt)
+        optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
+                           constraints=format_constraints(plan.starting_prompt))
+        with call_scope(checkpoint=checkpoint, phase="optimizer"):
+            try:
+                optimizer.step()
+            except IndexError:
+                record["optimizer_error"] = "the optimizer's reply had no <IMPROVED_VARIABLE> tags; prompt kept"
+        return prompt.value.strip()
 
     def _version_of(self, text: str, *, parent: int, step: int) -> int:
         """The version number of a candidate prompt; a text seen before keeps its number."""
@@ -499,58 +447,10 @@ class OptimizationRun:
         else:
             final = self._evaluate("final test", self.summary["prompts"][version]["text"],
                                    plan.test_items, checkpoint, engine=self.answer_at(rung))
-        self.summary["final"] = {"test": _evaluation_record(version, final),
+        self.summary["final"] = {"test": evaluation_record(version, final),
                                  "comparison": compare(initial, final), "rung": rung,
                                  "thinking": plan.ladder[rung].thinking.to_dict(),
                                  "max_tokens": plan.ladder[rung].max_tokens}
-        self.summary["pareto"] = self._pareto()
+        self.summary["pareto"] = pareto_record(self.summary["validation"], self.summary.get("pair_validation") or {})
         self._checkpoint_done()
 
-    def _pareto(self) -> dict[str, Any]:
-        validated = sorted(int(v) for v, record in self.summary["validation"].items() if record["complete"])
-        if validated:
-            points = [(self.summary["validation"][str(v)]["summary"]["accuracy"],
-                       self.summary["validation"][str(v)]["summary"]["mean_output_tokens"]) for v in validated]
-            front = [validated[i] for i in pareto_front(points)]
-            return {"basis": "validation", "versions": validated, "front": front,
-                    "pairs": pair_front(self.summary.get("pair_validation") or {})}
-        return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
-
-
-def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
-    """Paired comparison of the same test items under the initial and final prompts."""
-    before = summarize(initial)
-    after = summarize(final)
-    mcnemar = mcnemar_exact([i.correct for i in initial], [f.correct for f in final])
-    tokens = paired_bootstrap_diff([i.output_tokens for i in initial], [f.output_tokens for f in final])
-    reduction = before["mean_output_tokens"] - after["mean_output_tokens"]
-    return {
-        "n": len(initial),
-        "accuracy_delta": after["accuracy"] - before["accuracy"],
-        "mcnemar": {"b": mcnemar.b, "c": mcnemar.c, "p_value": mcnemar.p_value},
-        "token_reduction": reduction,
-        "token_reduction_pct": (reduction / before["mean_output_tokens"] * 100) if before["mean_output_tokens"] else 0.0,
-        "token_diff_bootstrap": {"mean": tokens.mean_diff, "low": tokens.low, "high": tokens.high,
-                                 "confidence": 0.95},
-    }
-
-
-def _evaluation_record(version: int, results: list[ItemResult]) -> EvaluationRecord:
-    return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
-
-
-def _validation_cache(summary: RunSummary, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
-    """Validation results by (prompt version, rung) from a saved summary."""
-    records = summary.get("pair_validation") or {f"{k}|{start_rung}": v for k, v in summary["validation"].items()}
-    cache = {}
-    for key, record in records.items():
-        version, rung = key.split("|")
-        cache[(int(version), int(rung))] = [ItemResult.from_dict(i) for i in record["items"]]
-    return cache
-
-
-def _fixed_subset(items: list[Any], size: int, seed: str) -> list[Any]:
-    if size >= len(items):
-        return list(items)
-    chosen = sorted(random.Random(seed).sample(range(len(items)), size))
-    return [items[i] for i in chosen]

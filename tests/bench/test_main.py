@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from bench.__main__ import FIGURES, FULL_SIZES, GOALS
+from bench.__main__ import FIGURES, FULL_SIZES, GOALS, PRODUCES
 
 
 def test_every_registered_figure_is_a_function():
@@ -21,5 +21,7 @@ def test_full_sizes_name_parameters_of_their_figure():
 
 
 def test_every_goal_is_a_registered_figure():
-    assert set(GOALS) <= {name for _, name in FIGURES}
+    registered = {name for _, name in FIGURES}
+    assert set(PRODUCES) <= registered
+    assert set(GOALS) <= registered | {figure for names in PRODUCES.values() for figure in names}
     assert all(op in ("<=", ">=") for op, _ in GOALS.values())

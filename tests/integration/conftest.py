@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from promptbudget.testing.llama_server import (
+from tests.support.llama_server import (
     DEFAULT_BINARY,
     ENV_BINARY,
     LlamaServer,

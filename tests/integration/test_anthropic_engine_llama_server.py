@@ -15,7 +15,7 @@ from promptbudget.engines import Thinking
 from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.errors import EngineError
 from promptbudget.ledger import Ledger
-from promptbudget.testing.llama_server import LlamaServer, find_smollm2_gguf, llama_server_binary
+from tests.support.llama_server import LlamaServer, find_smollm2_gguf, llama_server_binary
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import anthropic
 import httpx
 import pytest
 
-from promptbudget.testing.llama_server import LlamaServer
+from tests.support.llama_server import LlamaServer
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import pytest
 
 from promptbudget import export
 from promptbudget.optimize import cli as optimize_cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 from .optimize.helpers import REPO, SMALL
 

@@ -81,7 +81,7 @@ def _commands(server, tmp_path):
 
 @pytest.fixture()
 def unpriced_server(monkeypatch):
-    from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+    from tests.support.fake_anthropic import FakeAnthropicServer
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
     with FakeAnthropicServer(models={UNPRICED: {}}) as server:

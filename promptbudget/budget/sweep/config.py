@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ...engines.models import DEFAULT_MODEL
 from ...errors import UsageError
-from ...runtime import RuntimeConfig
+from ...experiment.constants import DEFAULT_MODEL, SPLITS
+from ...experiment.runtime_fields import RuntimeFields
 from ..allocator import (DEFAULT_ANSWER_TOKENS, DEFAULT_MARGIN, DEFAULT_MIN_ITEMS, parse_budget_list,
                          parse_effort_list)
 
@@ -16,7 +16,6 @@ DEFAULT_SWEEP_BUDGETS = (0, 1024, 2048, 4096, 8192, 16384)
 DEFAULT_SAMPLES = 30
 ADAPTIVE_ALLOWANCE = 16384
 """Thinking room given to adaptive settings: max_tokens = this + --answer_tokens (capped by the model)."""
-SPLITS = ("train", "val", "test")
 METRICS = {
     "accuracy": "share of items answered correctly, with a 95% Wilson interval (accuracy_low, accuracy_high)",
     "budget_use": "mean thinking tokens / thinking budget (None when the engine does not report thinking tokens)",
@@ -36,7 +35,7 @@ METRICS = {
 
 
 @dataclass(frozen=True)
-class SweepConfig:
+class SweepConfig(RuntimeFields):
     task: str | None = None
     prompts: str | None = None
     scorer: str = "exact"
@@ -57,19 +56,11 @@ class SweepConfig:
     policy_output: str | None = None
     no_policy: bool = False
     quiet: bool = False
-    base_url: str | None = None
-    max_cost: float | None = None
-    prices: str | None = None
-    cache_dir: str | None = None
-    no_cache: bool = False
     case_study: bool = False
     policy: str | None = None
     batch: bool = False
     batch_fallback: bool = False
     batch_poll_s: float = 5.0
-
-    def runtime(self) -> RuntimeConfig:
-        return RuntimeConfig.of(self)
 
     def validate(self) -> None:
         if (self.task is None) == (self.prompts is None):

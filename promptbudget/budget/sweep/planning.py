@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+from ...cli_support import check_output_path
 from ...engines import Engine, RoleEngine, Thinking
 from ...engines.capabilities import Capabilities
 from ...errors import UsageError
+from ...experiment.model_warnings import engine_warnings
 from ...runtime import Runtime
 from ...stats import min_samples_warning
 from ..allocator import Setting, parse_budget_list, parse_effort_list
@@ -174,21 +175,18 @@ def make_plan(config: SweepConfig, runtime: Runtime,
     caps = answer_engine.capabilities()
     wanted = choose_settings(answer_engine, caps) if choose_settings is not None else None
     kind, enforcement, settings = plan_settings(config, answer_engine, caps, warnings, wanted)
-    if getattr(answer_engine, "is_tiny_default", False):
-        from ...engines.local import SMALL_MODEL_WARNING
-
-        warnings.insert(0, SMALL_MODEL_WARNING)
+    warnings[:0] = engine_warnings(answer_engine)
     classifier_spec = config.classifier_model or default_classifier_model(
         config.model, answer_engine.engine_name, base_url=config.base_url)
     classifier = ComplexityClassifier(runtime.engine(classifier_spec))
     prefix = "budget_case_study" if config.case_study else "budget_sweep"
     name = f"{slug(task.name)}_{slug(config.model)}"
     output = Path(config.output) if config.output else Path("results") / f"{prefix}_{name}.json"
-    check_output_file(output, "--output")
+    check_output_path(output, "--output")
     policy_output = None
     if graded and not config.no_policy and not config.case_study:
         policy_output = Path(config.policy_output) if config.policy_output else default_policy_path(output)
-        check_output_file(policy_output, "--policy_output")
+        check_output_path(policy_output, "--policy_output")
         if policy_output.resolve() == output.resolve():
             raise UsageError("--policy_output and --output name the same file")
     return SweepPlan(config, task, task.name, graded, system_prompt, items, answer_engine, classifier, kind,
@@ -210,23 +208,6 @@ def _choose_items(config: SweepConfig, task: Any, warnings: list[str]) -> dict[s
         if warning:
             warnings.append(f"split {split}: {warning}")
     return items
-
-
-def check_output_file(path: Path, flag: str) -> None:
-    """Refuse, before any call, a results path that could not be written when the sweep ends."""
-    if not path.name or path.name in (".", ".."):
-        raise UsageError(f"{flag} {path} names no file; give a file path such as results/sweep.json")
-    if path.is_dir():
-        raise UsageError(f"{flag} {path} is a directory; give a file path")
-    parent = path.parent
-    while not parent.exists():
-        if parent == parent.parent:
-            break
-        parent = parent.parent
-    if parent.exists() and not parent.is_dir():
-        raise UsageError(f"{flag} {path}: {parent} is a file, not a directory")
-    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {parent}")
 
 
 def default_policy_path(output: Path) -> Path:

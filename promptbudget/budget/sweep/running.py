@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ...engines import Completion, RoleEngine
 from ...errors import BudgetExceeded, EngineError
+from ...experiment.answering import ItemResult, answer_items, parallel_map
+from ...experiment.status import ending_status
 from ...ledger import CallRecord, call_scope, current_scope
-from ...optimize.evaluate import ItemResult, answer_items
 from ...runtime import Runtime
 from ..classifier import Classification
 from .planning import PlannedSetting, SweepPlan
@@ -55,12 +55,7 @@ def classify_items(plan: SweepPlan, threads: int, into: dict[str, Classification
         if on_done:
             on_done()
 
-    if threads <= 1 or len(unique) <= 1:
-        for item in unique.values():
-            one(item)
-        return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="classify") as pool:
-        list(pool.map(one, unique.values()))
+    parallel_map(one, list(unique.values()), threads=threads, name="classify")
 
 
 def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResult, call: CallRecord | None,
@@ -157,9 +152,7 @@ def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Progress = None
         if between is not None:
             between(classifications)
         answer_all(plan, runtime, classifications, records, on_progress, batch)
-    except BudgetExceeded as exc:
-        status, error = "stopped", str(exc)
-    except EngineError as exc:
-        status, error = "failed", str(exc)
+    except (BudgetExceeded, EngineError) as exc:
+        status, error = ending_status(exc, cap_prefix="")
     return build_results(plan, runtime, classifications, records, status=status, error=error,
                          elapsed_s=time.time() - started)

@@ -13,8 +13,8 @@ from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.engines.types import Request
 from promptbudget.ledger import Ledger
 from promptbudget.pricing import load_prices
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
-from promptbudget.testing.fake_batches import BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_batches import BatchSettings
 
 MODEL = "claude-haiku-4-5"
 FAST_POLL = PollPolicy(first_s=0.01, factor=1.5, max_s=0.05)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer  # noqa: E402
+from tests.support.fake_anthropic import FakeAnthropicServer  # noqa: E402
 from tests.promptbudget.batches.conftest import jobs, make_engine, make_session  # noqa: E402
 
 

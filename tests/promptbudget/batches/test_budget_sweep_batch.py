@@ -8,8 +8,8 @@ import math
 import pytest
 
 from promptbudget.budget import sweep_cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
-from promptbudget.testing.fake_batches import BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_batches import BatchSettings
 
 from ..budget.conftest import write_task
 

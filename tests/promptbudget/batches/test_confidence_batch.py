@@ -6,8 +6,8 @@ import json
 import math
 
 from promptbudget.confidence import cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
-from promptbudget.testing.fake_batches import BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_batches import BatchSettings
 
 
 def responder(body: dict) -> Reply:

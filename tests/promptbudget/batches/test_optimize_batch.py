@@ -16,8 +16,8 @@ import pytest
 
 from promptbudget.optimize.cli import main
 
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
-from promptbudget.testing.fake_batches import BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_batches import BatchSettings
 
 REPO = Path(__file__).resolve().parents[3]
 MODEL = "claude-haiku-4-5"
@@ -175,7 +175,7 @@ def test_dry_run_shows_both_prices(optimize, server, tmp_path):
 
 
 def _improving(body: dict):
-    from promptbudget.testing.fake_anthropic import Reply
+    from tests.support.fake_anthropic import Reply
 
     text = json.dumps(body["messages"])
     if "IMPROVED_VARIABLE" in text:

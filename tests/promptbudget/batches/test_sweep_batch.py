@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promptbudget.sweep import cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 
 def test_sweep_refuses_batch_without_the_api_before_any_run(tmp_path, monkeypatch, capsys):

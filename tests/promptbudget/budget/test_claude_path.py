@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from promptbudget.budget import sweep_cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 
 def _prompts(tmp_path, *texts: str):

@@ -9,7 +9,7 @@ import pytest
 
 from promptbudget import cli as dispatcher
 from promptbudget.confidence import cli
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 
 def mock_args(tmp_path: Path, *extra: str) -> list[str]:

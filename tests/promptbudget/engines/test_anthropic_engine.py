@@ -11,7 +11,7 @@ from promptbudget.engines import EngineOptions, Thinking, create_engine
 from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.errors import EngineError, UsageError
 from promptbudget.ledger import Ledger, call_scope
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Faults, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Faults, Reply
 
 NO_WAIT = RetryPolicy(max_retries=20, base_delay_s=0.0, max_delay_s=0.0)
 MODEL = "claude-sonnet-4-5-20250929"

@@ -13,7 +13,7 @@ from promptbudget.engines.anthropic_engine import RetryPolicy
 from promptbudget.errors import UsageError
 from promptbudget.ledger import Ledger
 from promptbudget.pricing import load_prices
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Faults, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Faults, Reply
 
 NO_WAIT = RetryPolicy(max_retries=5, base_delay_s=0.0, max_delay_s=0.0)
 AWS_SECRET = "fake-aws-secret-9f8e7d"

@@ -11,7 +11,7 @@ from promptbudget.optimize import cli
 from promptbudget.optimize.confirm import confirm_spending
 from promptbudget.optimize.config import OptimizeConfig, build_parser
 from promptbudget.optimize.loop import OptimizationRun
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 ARGS = ["--task", "GSM8K_DSPy", "--model", "claude-haiku-4-5", "--max_epochs", "1", "--steps_per_epoch", "1",
         "--batch_size", "2", "--eval_samples", "3", "--test_samples", "3", "--quiet"]

@@ -13,7 +13,7 @@ from promptbudget.optimize.estimate import ceiling_plan, ceiling_usd
 from promptbudget.optimize.loop import OptimizationRun
 from promptbudget.pricing import load_prices
 from promptbudget.engines import Usage
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_anthropic import FakeAnthropicServer
 
 from .worst_case_server import worst_case_responder
 

@@ -19,7 +19,7 @@ from promptbudget.optimize.config import OptimizeConfig
 from promptbudget.optimize.loop import OptimizationRun
 from promptbudget.optimize.store import RunStore
 from promptbudget.pricing import load_prices
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer, Reply
+from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 MODEL = "claude-haiku-4-5"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from promptbudget.engines.mock import FEEDBACK_MARKER, OPTIMIZER_MARKER, MockEngine, unit_hash
-from promptbudget.testing.fake_anthropic import Reply
+from tests.support.fake_anthropic import Reply
 
 _GOLD = MockEngine()
 

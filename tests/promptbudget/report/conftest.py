@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from promptbudget.report.options import ReportOptions
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 
 # Every way a text could try to run a script in the report.
 PAYLOAD = ("<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"

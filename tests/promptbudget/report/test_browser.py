@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from promptbudget.report.cli import main as report_main
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 
 from .browser import REQUIRE_ENV, DevTools, chromium_binary, dump_dom, screenshot
 from .conftest import PAYLOAD

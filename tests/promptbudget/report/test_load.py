@@ -71,7 +71,7 @@ def test_run_summary_without_prompts_is_skipped_with_warning(small_results):
 
 
 def test_task_filter(small_results, tmp_path):
-    from promptbudget.report.synthetic import write_synthetic_results
+    from tests.support.synthetic_results import write_synthetic_results
 
     write_synthetic_results(small_results / "bbh", runs=1, epochs=2, task="BBH_word_sorting", sweep=False)
     assert len(load_results(small_results).runs) == 4

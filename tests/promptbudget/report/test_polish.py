@@ -10,7 +10,7 @@ from promptbudget.report.analysis import Point
 from promptbudget.report.render import render, static_text
 from promptbudget.report.load import load_results
 from promptbudget.report.sections.plugin import normalize
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 
 from .conftest import options
 

@@ -20,7 +20,7 @@ from promptbudget.report.analysis import Point
 from promptbudget.report.load import load_results
 from promptbudget.report.render import build_report, render
 from promptbudget.report.sections.plugin import normalize
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 
 from .conftest import chart_specs, options
 

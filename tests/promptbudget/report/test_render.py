@@ -17,7 +17,7 @@ from promptbudget.report.render import build_report, render
 from promptbudget.report.sections import default_sections
 from promptbudget.report.sections.plugin import PluginSection
 from promptbudget.report.sections.prompts import word_diff
-from promptbudget.report.synthetic import write_synthetic_results
+from tests.support.synthetic_results import write_synthetic_results
 from promptbudget.stats import cheapest_within_margin, knee_point, pareto_front
 
 from .conftest import chart_specs, options

@@ -92,7 +92,7 @@ def handle_platform(handler: Any, route: PlatformRoute, raw: bytes) -> None:
 
 
 def _served_as(fake: Any, platform: str, model: str) -> str | None:
-    from ..engines.models import canonical_model_id
+    from promptbudget.engines.models import canonical_model_id
 
     canonical = canonical_model_id(platform, model)
     return canonical if canonical in fake.models else None

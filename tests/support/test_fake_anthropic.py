@@ -10,7 +10,7 @@ import anthropic
 import httpx
 import pytest
 
-from promptbudget.testing.fake_anthropic import (
+from tests.support.fake_anthropic import (
     FakeAnthropicServer,
     Faults,
     Reply,

@@ -7,8 +7,8 @@ import time
 import anthropic
 import pytest
 
-from promptbudget.testing.fake_anthropic import FakeAnthropicServer
-from promptbudget.testing.fake_batches import BATCH_DISCOUNT, BatchSettings
+from tests.support.fake_anthropic import FakeAnthropicServer
+from tests.support.fake_batches import BATCH_DISCOUNT, BatchSettings
 
 MODEL = "claude-haiku-4-5"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from promptbudget.engines import Completion, Request, Usage
 from promptbudget.engines.base import Engine
 from promptbudget.engines.capabilities import Capabilities
-from promptbudget.optimize.evaluate import answer_items, summarize
+from promptbudget.experiment.answering import answer_items, summarize
 from promptbudget.pricing import PriceTable
 from tasks import Item, Task, get_scorer
 
@@ -42,3 +42,21 @@ def test_a_response_cut_at_max_tokens_is_no_answer_and_is_counted():
     summary = summarize(results)
     assert summary["truncation_rate"] == 2 / 3 and summary["format_rate"] == 2 / 3
     assert (summary["correct"], summary["answered"]) == (2, 2)
+
+
+def test_parallel_map_keeps_job_order_on_threads_and_inline():
+    import threading
+
+    from promptbudget.experiment.answering import parallel_map
+
+    seen: set[str] = set()
+
+    def square(n: int) -> int:
+        seen.add(threading.current_thread().name)
+        return n * n
+
+    assert parallel_map(square, list(range(20)), threads=4, name="probe") == [n * n for n in range(20)]
+    assert all(name.startswith("probe") for name in seen)
+    seen.clear()
+    assert parallel_map(square, [3, 4], threads=1, name="probe") == [9, 16]
+    assert seen == {threading.current_thread().name}

