@@ -24,6 +24,7 @@ from typing import Any, Protocol, runtime_checkable
 from ..load import LoadedResults
 from ..options import ReportOptions
 from .cost import CostSection
+from .decision import DecisionSection
 from .plugin import PluginSection
 from .prompts import BestPromptsSection
 from .recommend import RecommendationsSection
@@ -47,6 +48,7 @@ def default_sections() -> list[Section]:
         RecommendationsSection(),
         SummarySection(),
         TradeoffSection(),
+        DecisionSection(),
         BestPromptsSection(),
         TokensSection(),
         CostSection(),
