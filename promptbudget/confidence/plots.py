@@ -161,19 +161,34 @@ def figures(results: dict[str, Any]) -> dict[str, Figure]:
     return out
 
 
+def file_suffix(results: dict[str, Any]) -> str:
+    """`<task>_<model>`, safe in a file name."""
+    text = f"{results['task']['name']}_{results['model']['model_string']}"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", ""))[-80:]
+
+
 def file_prefix(results: dict[str, Any]) -> str:
-    text = f"confidence_split_{results['task']['name']}_{results['model']['model_string']}"
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", ""))[-100:]
+    """The standalone page's name: `confidence_split_<task>_<model>`."""
+    return f"confidence_split_{file_suffix(results)}"
+
+
+def png_name(results: dict[str, Any], name: str) -> str:
+    """`confidence_<figure>_<task>_<model>.png`: the pattern of the budget and main report PNGs."""
+    return f"confidence_{name}_{file_suffix(results)}.png"
+
+
+def figure_name(results: dict[str, Any], path: Path) -> str:
+    """The figure a PNG written by `save_pngs` shows."""
+    return path.stem[len("confidence_"):-(len(file_suffix(results)) + 1)]
 
 
 def save_pngs(results: dict[str, Any], plots_dir: str | Path) -> list[Path]:
-    """Write every figure as `<plots_dir>/<prefix>_<name>.png`; returns the paths."""
+    """Write every figure as `<plots_dir>/confidence_<figure>_<task>_<model>.png`; returns the paths."""
     plots_dir = Path(plots_dir)
     plots_dir.mkdir(parents=True, exist_ok=True)
-    prefix = file_prefix(results)
     paths = []
     for name, figure in figures(results).items():
-        path = plots_dir / f"{prefix}_{name}.png"
+        path = plots_dir / png_name(results, name)
         figure.savefig(path, format="png")
         paths.append(path)
     return paths

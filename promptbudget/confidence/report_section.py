@@ -119,14 +119,14 @@ def page_policy(css: str) -> str:
 
 def write_report(results: dict[str, Any], out_dir: str | Path) -> tuple[Path, list[Path]]:
     """A standalone page `<out_dir>/<prefix>.html` with PNGs in `<out_dir>/plots/`."""
-    from .plots import save_pngs
+    from .plots import figure_name, save_pngs
 
     out_dir = Path(out_dir)
     pngs = save_pngs(results, out_dir / "plots")
     ctx = context(results)
     prefix = ctx["files"]["prefix"]
     # Embedded, as in the main report: its policy lets images come only from data: URLs.
-    images = {p.stem[len(prefix) + 1:]: "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii")
+    images = {figure_name(results, p): "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii")
               for p in pngs}
     page = (f"<!doctype html><html><head><meta charset='utf-8'>"
             f'<meta http-equiv="Content-Security-Policy" content="{page_policy(PAGE_CSS)}">'

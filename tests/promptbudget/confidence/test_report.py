@@ -48,7 +48,10 @@ def test_save_pngs(results: dict, tmp_path: Path) -> None:
     paths = plots.save_pngs(results, tmp_path / "plots")
     assert len(paths) == 12 and len({p.name for p in paths}) == 12
     assert all(p.parent == tmp_path / "plots" and p.read_bytes()[:4] == b"\x89PNG" for p in paths)
-    assert all(p.name.startswith(plots.file_prefix(results)) for p in paths)
+    suffix = plots.file_suffix(results)
+    # the pattern of the budget and main report PNGs: figure first, then task and model
+    assert all(p.name.startswith("confidence_") and p.name.endswith(f"_{suffix}.png") for p in paths)
+    assert {plots.figure_name(results, p) for p in paths} == set(plots.figures(results))
 
 
 def test_context_is_plain_data(results: dict) -> None:
