@@ -34,6 +34,22 @@ class PlatformEngine(AnthropicEngine):
     """Shared behaviour of the cloud platforms: no Models API, platform price tables."""
 
     platform_label = "platform"
+    client_class = ""
+    """The anthropic SDK's client for this platform (`AnthropicBedrock`, `AnthropicVertex`)."""
+
+    @staticmethod
+    def client_settings() -> dict[str, Any]:
+        """Region and credentials for the client, checked before any call."""
+        raise NotImplementedError
+
+    @classmethod
+    def create(cls, model: str, options: Any) -> "PlatformEngine":
+        import anthropic
+
+        client = getattr(anthropic, cls.client_class)(**cls.client_settings(), base_url=options.base_url,
+                                                      max_retries=0, timeout=600.0)
+        return cls(model, client=client, base_url=options.base_url, retry=options.extra.get("retry"),
+                   ledger=options.ledger, cache=options.cache, prices=options.prices)
 
     @property
     def canonical_model(self) -> str:
@@ -78,15 +94,11 @@ def platform_price(prices: Any, platform: str, model: str, canonical: str, scope
 
 class BedrockEngine(PlatformEngine):
     engine_name = "bedrock"
+    client_class = "AnthropicBedrock"
 
-    @classmethod
-    def create(cls, model: str, options: Any) -> "BedrockEngine":
-        import anthropic
-
-        settings = bedrock_settings()
-        client = anthropic.AnthropicBedrock(**settings, base_url=options.base_url, max_retries=0, timeout=600.0)
-        return cls(model, client=client, base_url=options.base_url, retry=options.extra.get("retry"),
-                   ledger=options.ledger, cache=options.cache, prices=options.prices)
+    @staticmethod
+    def client_settings() -> dict[str, Any]:
+        return bedrock_settings()
 
     def endpoint_scope(self) -> str:
         return bedrock_endpoint_scope(self.model)
@@ -127,15 +139,11 @@ def bedrock_settings() -> dict[str, Any]:
 
 class VertexEngine(PlatformEngine):
     engine_name = "vertex"
+    client_class = "AnthropicVertex"
 
-    @classmethod
-    def create(cls, model: str, options: Any) -> "VertexEngine":
-        import anthropic
-
-        settings = vertex_settings()
-        client = anthropic.AnthropicVertex(**settings, base_url=options.base_url, max_retries=0, timeout=600.0)
-        return cls(model, client=client, base_url=options.base_url, retry=options.extra.get("retry"),
-                   ledger=options.ledger, cache=options.cache, prices=options.prices)
+    @staticmethod
+    def client_settings() -> dict[str, Any]:
+        return vertex_settings()
 
     def endpoint_scope(self) -> str:
         return "global" if self.client.region == "global" else "regional"
