@@ -40,11 +40,18 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+def llama_server_binary_path() -> Path:
+    """The built llama-server binary: skipped without one, failed if the CI requires it."""
     binary = llama_server_binary()
     if binary is None:
         where = os.environ.get(ENV_BINARY) or str(DEFAULT_BINARY)
         _unavailable(f"llama-server binary not found at {where}; run make install (scripts/install_llama_cpp.sh)")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory, llama_server_binary_path: Path) -> Iterator[LlamaServer]:
+    binary = llama_server_binary_path
     try:
         model: Path = find_smollm2_gguf()
     except FileNotFoundError as exc:

@@ -15,7 +15,7 @@ from promptbudget.engines import Thinking
 from promptbudget.engines.anthropic_engine import AnthropicEngine, RetryPolicy
 from promptbudget.errors import EngineError
 from promptbudget.ledger import Ledger
-from tests.support.llama_server import LlamaServer, find_smollm2_gguf, llama_server_binary
+from tests.support.llama_server import LlamaServer, find_smollm2_gguf
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -126,11 +126,8 @@ def test_budget_sweep_end_to_end_through_the_anthropic_engine(llama_server, tmp_
     assert _files_holding_the_key(tmp_path) == []
 
 
-def test_killing_the_server_gives_a_connection_error_after_retries(tmp_path):
-    binary = llama_server_binary()
-    if binary is None:
-        pytest.skip("llama-server binary not built")
-    server = LlamaServer(binary=binary, model=find_smollm2_gguf(), log_path=tmp_path / "log.txt").start()
+def test_killing_the_server_gives_a_connection_error_after_retries(tmp_path, llama_server_binary_path):
+    server = LlamaServer(binary=llama_server_binary_path, model=find_smollm2_gguf(), log_path=tmp_path / "log.txt").start()
     try:
         ledger = Ledger()
         engine = engine_for(server, ledger=ledger)

@@ -125,11 +125,9 @@ def test_the_page_has_the_main_reports_strict_content_security_policy(results: d
 @pytest.mark.browser
 def test_the_page_renders_under_its_policy_and_refuses_injected_code_in_chromium(results: dict,
                                                                                  tmp_path: Path) -> None:
-    from ..report.browser import DevTools, chromium_binary
+    from ..report.browser import DevTools, chromium_or_skip
 
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Debian's chromium is not installed")
+    binary = chromium_or_skip()
     page, pngs = report_section.write_report(results, tmp_path / "report")
     text = page.read_text("utf-8")
     page.write_text(text.replace("<body>", "<body><script>document.title='pwned'</script>"

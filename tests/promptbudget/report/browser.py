@@ -35,6 +35,21 @@ def chromium_binary() -> str | None:
     return None
 
 
+def chromium_or_skip() -> str:
+    """The chromium binary; without one the test skips, or fails when $PROMPTBUDGET_REQUIRE_BROWSER=1 (CI)."""
+    import os
+
+    import pytest
+
+    binary = chromium_binary()
+    if binary is None:
+        reason = "Debian's chromium is not installed (apt-get install -y --no-install-recommends chromium)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{reason}, and {REQUIRE_ENV}=1", pytrace=False)
+        pytest.skip(reason)
+    return binary
+
+
 @dataclass
 class BrowserRun:
     stdout: str

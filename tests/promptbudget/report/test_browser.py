@@ -16,7 +16,7 @@ import pytest
 from promptbudget.report.cli import main as report_main
 from tests.support.synthetic_results import write_synthetic_results
 
-from .browser import REQUIRE_ENV, DevTools, chromium_binary, dump_dom, screenshot
+from .browser import DevTools, chromium_or_skip, dump_dom, screenshot
 from .conftest import PAYLOAD
 
 pytestmark = pytest.mark.browser
@@ -25,13 +25,7 @@ TITLE = "promptbudget analysis report"
 
 @pytest.fixture
 def chromium() -> str:
-    binary = chromium_binary()
-    if binary is None:
-        reason = "Debian's chromium is not installed (apt-get install -y --no-install-recommends chromium)"
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{reason}, and {REQUIRE_ENV}=1", pytrace=False)
-        pytest.skip(reason)
-    return binary
+    return chromium_or_skip()
 
 
 @pytest.fixture

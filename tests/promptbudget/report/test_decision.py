@@ -155,11 +155,9 @@ def test_a_prompt_with_markup_is_shown_as_text(tmp_path):
 
 
 def test_the_section_renders_in_chromium_with_no_script_from_the_prompt(tmp_path):
-    from .browser import chromium_binary, dump_dom
+    from .browser import chromium_or_skip, dump_dom
 
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Debian's chromium is not installed")
+    binary = chromium_or_skip()
     prompt = tmp_path / "prompt.txt"
     prompt.write_text("Solve it. " + PAYLOAD + " The last line must be 'Answer: $VALUE'.", encoding="utf-8")
     root = tmp_path / "results"
