@@ -13,6 +13,13 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # One llama.cpp thread for the local model and llama-server, set before any fixture starts
+    # one. llama.cpp's threads spin while they wait for each other: with other tests (or other
+    # users) on the cores, a 48-token answer took 58-92 s on 2 threads and 5 s on 1 (load 15).
+    os.environ.setdefault("PROMPTBUDGET_LOCAL_THREADS", "1")
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")

@@ -58,6 +58,18 @@ class LlamaBackend(Protocol):
 
 _MODELS: dict[str, Any] = {}
 _MODELS_LOCK = threading.Lock()
+THREADS_ENV = "PROMPTBUDGET_LOCAL_THREADS"
+
+
+def llama_threads() -> int:
+    """CPU threads for llama.cpp: $PROMPTBUDGET_LOCAL_THREADS, else one per core. On a busy
+    machine fewer threads than cores avoid llama.cpp's threads spinning while waiting for each other."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    if not value:
+        return os.cpu_count() or 2
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"${THREADS_ENV} must be a whole number of threads, at least 1 (got {value!r})")
+    return int(value)
 
 
 def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Any:
@@ -67,7 +79,7 @@ def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Any:
         if key not in _MODELS:
             from llama_cpp import Llama
 
-            model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=os.cpu_count() or 2, verbose=False, seed=0)
+            model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=llama_threads(), verbose=False, seed=0)
             atexit.register(model.close)  # before interpreter teardown, or llama-cpp's __del__ fails noisily
             _MODELS[key] = model
         return _MODELS[key]

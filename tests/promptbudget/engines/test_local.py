@@ -104,3 +104,18 @@ def test_thinking_budget_is_enforced_with_a_forced_stop():
     assert completion.usage.thinking_tokens == 40 + forced
     assert completion.usage.output_tokens == 40 + forced + 2
     assert completion.text == "Answer: 5"
+
+
+def test_llama_threads_come_from_the_environment_else_one_per_core(monkeypatch):
+    import os
+
+    from promptbudget.engines.local import THREADS_ENV, llama_threads
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert llama_threads() == 1
+    monkeypatch.delenv(THREADS_ENV)
+    assert llama_threads() == (os.cpu_count() or 2)
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(THREADS_ENV, bad)
+        with pytest.raises(UsageError, match=f"{THREADS_ENV} must be a whole number"):
+            llama_threads()
