@@ -94,7 +94,7 @@ def test_balanced_prompt_optimization_end_to_end_through_the_anthropic_engine(ll
         [sys.executable, str(REPO / "balanced_prompt_optimization.py"), "--task", "BBH_boolean_expressions",
          "--model", "anthropic/smollm2", "--base_url", llama_server.base_url, "--max_epochs", "1",
          "--steps_per_epoch", "1", "--batch_size", "2", "--eval_samples", "3", "--test_samples", "3",
-         "--no_thinking_enabled", "--max_tokens", "96", "--optimizer_max_tokens", "128", "--output_dir", str(tmp_path / "results"), "--quiet", "--yes"],
+         "--no_thinking_enabled", "--max_tokens", "32", "--optimizer_max_tokens", "48", "--output_dir", str(tmp_path / "results"), "--quiet", "--yes"],
         cwd=tmp_path, env=_cli_env(tmp_path), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     (summary_path,) = (tmp_path / "results").glob("*/summary.json")
