@@ -13,10 +13,10 @@ install:
 	PYTHON=$(BIN)/python bash scripts/install_llama_cpp.sh
 	bash scripts/install_chromium.sh
 
-# In parallel, one worker per core (at most 4); the tests that share the session's llama-server
-# run on one worker (--dist loadgroup). The ten slowest tests are listed at the end of every run.
+# In parallel, one worker per core (at most 4, so at most 4 session llama-servers, one thread
+# each). The ten slowest tests are listed at the end of every run.
 test:
-	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadgroup --durations=10
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --durations=10
 
 lint:
 	$(BIN)/ruff check .

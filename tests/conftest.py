@@ -33,13 +33,3 @@ def isolated_environment(tmp_path_factory, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     yield home
 
-
-LLAMA_SERVER_GROUP = "llama_server"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `pytest -n N --dist loadgroup` (make test) every test that uses the session's
-    llama-server runs on one worker, so the suite starts one server, not one per worker."""
-    for item in items:
-        if "llama_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(LLAMA_SERVER_GROUP))
