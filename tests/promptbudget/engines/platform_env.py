@@ -20,6 +20,14 @@ AWS_VARIABLES = ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_
 VERTEX_VARIABLES = ("CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID", "GOOGLE_APPLICATION_CREDENTIALS")
 
 
+def unset(monkeypatch, *names: str) -> None:
+    """Remove variables so that teardown removes them again even if the code under test sets them
+    (a bare `delenv` of an absent variable records nothing; the platform flags set variables)."""
+    for name in names:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def server():
     with FakeAnthropicServer() as fake:
@@ -29,8 +37,7 @@ def server():
 @pytest.fixture
 def aws(monkeypatch, tmp_path, server):
     """Static keys and a region; boto3's files in tmp_path; the control plane on the fake server."""
-    for name in AWS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    unset(monkeypatch, *AWS_VARIABLES)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", AWS_KEY_ID)
@@ -53,8 +60,7 @@ def private_key_pem() -> str:
 @pytest.fixture
 def gcp(monkeypatch, tmp_path, server, private_key_pem):
     """A fake service account whose token endpoint is the loopback server."""
-    for name in VERTEX_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    unset(monkeypatch, *VERTEX_VARIABLES)
     credentials = tmp_path / "service-account.json"
     credentials.write_text(json.dumps({
         "type": "service_account", "project_id": "proj-1", "private_key_id": "k1", "private_key": private_key_pem,

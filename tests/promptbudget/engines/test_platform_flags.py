@@ -10,7 +10,7 @@ import pytest
 from promptbudget.cli import main
 from promptbudget.engines.platform_flags import PLATFORM_FLAGS, add_platform_arguments
 
-from .platform_env import AWS_KEY_ID, AWS_SECRET, BEDROCK_SONNET, VERTEX_HAIKU
+from .platform_env import AWS_KEY_ID, AWS_SECRET, BEDROCK_SONNET, VERTEX_HAIKU, unset
 
 PROFILE = "pb-profile-7731"
 PROFILE_KEY_ID = "AKIAPROFILEKEY0001"
@@ -20,8 +20,7 @@ COMMANDS_WITH_MODEL = ("optimize", "sweep", "budget-sweep", "allocate", "confide
 
 @pytest.fixture
 def clean_platform_env(monkeypatch):
-    for variable, _ in PLATFORM_FLAGS.values():
-        monkeypatch.delenv(variable, raising=False)
+    unset(monkeypatch, *(variable for variable, _ in PLATFORM_FLAGS.values()))
 
 
 def parse(*argv):
