@@ -12,7 +12,7 @@ from promptbudget.engines import Thinking, create_engine
 from promptbudget.errors import UsageError
 from promptbudget.ledger import Ledger
 from promptbudget.pricing import load_prices
-from tests.support.fake_anthropic import Faults, Reply
+from tests.support.fake_anthropic import Faults, Reply, make_model_info
 
 from .platform_env import AWS_SECRET, BEDROCK_SONNET, VERTEX_HAIKU, engine
 
@@ -137,3 +137,14 @@ def test_input_tokens_are_counted_by_vertex_and_estimated_on_bedrock(aws, gcp, s
     before = len(server.platform_calls)
     assert bedrock.count_input_tokens(request) == bedrock.estimate_input_tokens(request)
     assert len(server.platform_calls) == before  # the SDK refuses count_tokens on Bedrock without a request
+
+
+def test_a_model_whose_thinking_no_source_states_runs_only_with_thinking_off(aws, server):
+    server.models["claude-fable-5"] = make_model_info("claude-fable-5")
+    claude = engine("bedrock/global.anthropic.claude-fable-5-v1", server)
+    for thinking in (Thinking.budget(2048), Thinking.adaptive("high")):
+        with pytest.raises(UsageError, match=r"claude-fable-5-v1: which thinking settings it accepts is unknown"):
+            claude.for_role("answer", max_tokens=8192, thinking=thinking)
+    assert [c for c in server.platform_calls if c["kind"] == "messages"] == []
+    assert claude.for_role("answer", max_tokens=100, thinking=Thinking.off()).complete("q").text
+    assert "thinking" not in server.requests[-1]["body"] or server.requests[-1]["body"]["thinking"]["type"] == "disabled"
