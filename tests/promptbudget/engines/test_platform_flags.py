@@ -73,9 +73,7 @@ def written_text(tmp_path) -> str:
 
 def test_bedrock_flags_pick_the_profile_and_region_and_neither_is_written(aws, server, tmp_path, monkeypatch,
                                                                           capsys):
-    (tmp_path / "aws-config").write_text(f"[profile {PROFILE}]\nregion = eu-west-3\n")
-    (tmp_path / "aws-credentials").write_text(
-        f"[{PROFILE}]\naws_access_key_id = {PROFILE_KEY_ID}\naws_secret_access_key = {PROFILE_SECRET}\n")
+    write_profile(tmp_path, "region = eu-west-3\n")
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")  # the profile is the only credential source
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     code = sweep(server, tmp_path, f"bedrock/{BEDROCK_SONNET}", "--aws_region", "us-west-2", "--aws_profile", PROFILE)
@@ -98,9 +96,22 @@ def test_vertex_flags_pick_the_project_and_region(gcp, server, tmp_path, capsys)
     assert messages and {(c["project"], c["region"]) for c in messages} == {("proj-flag", "europe-west1")}
 
 
-def test_a_missing_region_still_exits_2_before_any_call(aws, server, tmp_path, monkeypatch, capsys):
+def write_profile(tmp_path, region_line: str) -> None:
+    (tmp_path / "aws-config").write_text(f"[profile {PROFILE}]\n{region_line}")
+    (tmp_path / "aws-credentials").write_text(
+        f"[{PROFILE}]\naws_access_key_id = {PROFILE_KEY_ID}\naws_secret_access_key = {PROFILE_SECRET}\n")
+
+
+@pytest.mark.parametrize("profile_exists, message", [
+    (True, "needs an AWS region: pass --aws_region"),
+    (False, "the AWS profile given by --aws_profile (or $AWS_PROFILE) is not in your AWS config"),
+])
+def test_a_missing_region_or_profile_exits_2_before_any_call(aws, server, tmp_path, monkeypatch, capsys,
+                                                             profile_exists, message):
+    if profile_exists:
+        write_profile(tmp_path, "")
     monkeypatch.delenv("AWS_REGION")
     code = sweep(server, tmp_path, f"bedrock/{BEDROCK_SONNET}", "--aws_profile", PROFILE)
     err = capsys.readouterr().err
-    assert code == 2 and len(err.strip().splitlines()) == 1 and PROFILE not in err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and PROFILE not in err
     assert server.platform_calls == [] and not (tmp_path / "out").exists()
