@@ -63,11 +63,15 @@ def check_pilot_size(run: Any) -> None:
                          f"(got {size}); pass --pilot {max(1, min(size, available))} or raise --eval_samples")
 
 
+def _answered(run: Any, prompt: str, items: list[Any], rung: int) -> list[tuple[Any, Any]]:
+    """The run's own requests (so its cache serves them later), labelled as the pilot's in the ledger."""
+    return answer_items(prompt, items, run.answer_at(rung), run.plan.task, threads=run.config.num_threads,
+                        scope={"checkpoint": 0, "phase": "pilot"})
+
+
 def _answers(run: Any, prompt: str, items: list[Any], rung: int) -> list[Answer]:
-    answered = answer_items(prompt, items, run.answer_at(rung), run.plan.task, threads=run.config.num_threads,
-                            scope={"checkpoint": 0, "phase": "pilot"})
     return [Answer(r.correct, r.has_answer, r.input_tokens, r.output_tokens, r.stop_reason, r.thinking_tokens,
-                   r.cost_usd) for r, _ in answered]
+                   r.cost_usd) for r, _ in _answered(run, prompt, items, rung)]
 
 
 def _pilot_step(run: Any, items: list[Any], measured: list[Answer]
@@ -76,14 +80,12 @@ def _pilot_step(run: Any, items: list[Any], measured: list[Answer]
     and the step's training answers by question."""
     plan, start = run.plan, run.plan.start_rung
     focus, batch = run.focus(0), run.batch(0, 0)
-    answered = answer_items(plan.starting_prompt, batch, plan.answer, plan.task, threads=run.config.num_threads,
-                            scope={"checkpoint": 0, "phase": "pilot"})
+    answered = _answered(run, plan.starting_prompt, batch, start)
     targets = [(item, pair) for item, pair in zip(batch, answered) if focus == "efficiency" or not pair[0].correct]
     if not targets:  # an accuracy step with nothing to fix writes no candidate: measure an efficiency edit
         focus, targets = "efficiency", list(zip(batch, answered))
     median = summarize([r for r, _ in answered])["median_output_tokens"]
-    old = [Answer(r.correct, r.has_answer, r.input_tokens, r.output_tokens, r.stop_reason, r.thinking_tokens,
-                  r.cost_usd) for r, _ in answered]
+    old = _answers(run, plan.starting_prompt, batch, start)  # served by the cache: the answers just made
     known = {plan.task.format_question(item): a for item, a in zip(batch, old)}
     record: dict[str, Any] = {"optimizer_error": None}
     candidate = run._propose(focus, plan.starting_prompt, targets, median, 0, record)
@@ -99,7 +101,8 @@ def measure(run: Any) -> tuple[Measurements, str]:
     items = plan.val_items[:size]
     rungs = {r: _answers(run, plan.starting_prompt, items, r) for r in range(len(plan.ladder or [None]))}
     before = len(run.runtime.ledger.records())
-    pairs, batch, step = _pilot_step(run, items, rungs[plan.start_rung])
+    pairs, batch, step = (_pilot_step(run, items, rungs[plan.start_rung]) if plan.total_steps
+                          else ([], {}, "none: the run has no steps"))
     helpers = [r for r in run.runtime.ledger.records()[before:] if r.role != "answer"]
     feedback = [r.cost_usd or 0.0 for r in helpers if r.role == "feedback"]
     optimizer = [r.cost_usd or 0.0 for r in helpers if r.role == "optimizer"]
@@ -107,7 +110,8 @@ def measure(run: Any) -> tuple[Measurements, str]:
         start = rungs[plan.start_rung]
         pairs = [(a, b) for a in start for b in start]
         step += "; a candidate is modelled as an independent redraw of the pilot's answers"
-    return Measurements([plan.task.format_question(i) for i in items], rungs, batch, pairs, feedback or [0.0], optimizer or [0.0]), step
+    keys = [plan.task.format_question(item) for item in items]
+    return Measurements(keys, rungs, batch, pairs, feedback or [0.0], optimizer or [0.0]), step
 
 
 def schedule(run: Any) -> Schedule:
@@ -137,9 +141,10 @@ def run_pilot(run: Any) -> PilotResult:
         simulated.run()
         runs.append(simulated)
     start = measured.rungs[plan.start_rung]
-    return PilotResult(len(start), len(ledger.records()) - calls, ledger.spent_usd - spent,
-                       float(np.mean([a.input_tokens for a in start])), float(np.mean([a.output_tokens for a in start])),
-                       step, _rows(run, runs), *_total(runs))
+    paid = sum(not record.cached for record in ledger.records()[calls:])
+    return PilotResult(len(start), paid, ledger.spent_usd - spent,
+                       float(np.mean([a.input_tokens for a in start])),
+                       float(np.mean([a.output_tokens for a in start])), step, _rows(run, runs), *_total(runs))
 
 
 def _rows(run: Any, runs: list[SimulatedRun]) -> list[Projection]:
@@ -175,7 +180,7 @@ def pilot_report(result: PilotResult) -> str:
                      headers=["Phase", "Calls (expected)", "Expected", "Range (5-95%)"])
     return "\n".join([
         f"pilot: {result.items} validation items answered with the starting prompt, and one pilot step "
-        f"({result.pilot_step}): {result.calls} calls costing ${result.cost_usd:.4f} (cached: the run reuses "
+        f"({result.pilot_step}): {result.calls} paid calls costing ${result.cost_usd:.4f} (cached: the run reuses "
         f"them); mean {result.mean_input_tokens:.0f} input and {result.mean_output_tokens:.0f} output tokens per "
         "answer",
         table,
