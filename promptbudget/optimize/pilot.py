@@ -3,10 +3,10 @@
 The pilot makes real, paid calls (through the ledger and --max_cost), each one a request the
 run itself would make, so the cache serves them to the run later:
 
-1. the first N validation items answered with the starting prompt, at every rung of the
-   ladder (one rung for a prompt-only search);
-2. one pilot step: the first step's training batch, its feedback and optimizer calls, and the
-   candidate prompt answering the batch (the minibatch gate) and the N pilot items.
+1. the first N validation items and the first step's training batch answered with the
+   starting prompt, at every rung of the ladder (one rung for a prompt-only search);
+2. one pilot step: the first step's feedback and optimizer calls, and the candidate prompt
+   answering the batch (the minibatch gate) and the N validation items.
 
 `simulate.SimulatedRun` then plays the run's own schedule and decision rules on answers drawn
 from these measurements, once per bootstrap draw (`simulate.draw_parameters`). The expected
@@ -43,6 +43,7 @@ class Projection:
 @dataclass(frozen=True)
 class PilotResult:
     items: int
+    """--pilot: the validation items measured (the first training batch is measured too)."""
     calls: int
     cost_usd: float
     mean_input_tokens: float
@@ -74,35 +75,35 @@ def _answers(run: Any, prompt: str, items: list[Any], rung: int) -> list[Answer]
                    r.cost_usd) for r, _ in _answered(run, prompt, items, rung)]
 
 
-def _pilot_step(run: Any, items: list[Any], measured: list[Answer]
-                ) -> tuple[list[tuple[Answer, Answer]], dict[str, Answer], str]:
-    """The first step's prompt edit, made for real: (start, candidate) answer pairs on the same items,
-    and the step's training answers by question."""
+def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Answer]
+                ) -> tuple[list[tuple[Answer, Answer]], str]:
+    """The first step's prompt edit, made for real: (start, candidate) answer pairs on every measured item
+    (`batch` is among `items`, answered already: the training answers come from the cache)."""
     plan, start = run.plan, run.plan.start_rung
-    focus, batch = run.focus(0), run.batch(0, 0)
+    focus = run.focus(0)
     answered = _answered(run, plan.starting_prompt, batch, start)
     targets = [(item, pair) for item, pair in zip(batch, answered) if focus == "efficiency" or not pair[0].correct]
     if not targets:  # an accuracy step with nothing to fix writes no candidate: measure an efficiency edit
         focus, targets = "efficiency", list(zip(batch, answered))
     median = summarize([r for r, _ in answered])["median_output_tokens"]
-    old = _answers(run, plan.starting_prompt, batch, start)  # served by the cache: the answers just made
-    known = {plan.task.format_question(item): a for item, a in zip(batch, old)}
     record: dict[str, Any] = {"optimizer_error": None}
     candidate = run._propose(focus, plan.starting_prompt, targets, median, 0, record)
     if record["optimizer_error"] is not None or candidate == plan.starting_prompt.strip():
-        return [], known, f"the {focus} edit wrote no new prompt"
-    new = _answers(run, candidate, batch, start) + _answers(run, candidate, items, start)
-    pairs = list(zip(old + measured, new))
-    return pairs, known, f"an {focus} edit of the starting prompt, compared on {len(pairs)} items"
+        return [], f"the {focus} edit wrote no new prompt"
+    pairs = list(zip(measured, _answers(run, candidate, items, start)))
+    return pairs, f"an {focus} edit of the starting prompt, compared on {len(pairs)} items"
 
 
 def measure(run: Any) -> tuple[Measurements, str]:
-    plan, size = run.plan, run.config.pilot
-    items = plan.val_items[:size]
+    """The pilot's calls: the pilot items and the first training batch at every rung, then the pilot step."""
+    plan, key = run.plan, run.plan.task.format_question
+    items = plan.val_items[:run.config.pilot]
+    batch = run.batch(0, 0) if plan.total_steps else []
+    items += [item for item in batch if key(item) not in {key(i) for i in items}]
     rungs = {r: _answers(run, plan.starting_prompt, items, r) for r in range(len(plan.ladder or [None]))}
     before = len(run.runtime.ledger.records())
-    pairs, batch, step = (_pilot_step(run, items, rungs[plan.start_rung]) if plan.total_steps
-                          else ([], {}, "none: the run has no steps"))
+    pairs, step = (_pilot_step(run, batch, items, rungs[plan.start_rung]) if batch
+                   else ([], "none: the run has no steps"))
     helpers = [r for r in run.runtime.ledger.records()[before:] if r.role != "answer"]
     feedback = [r.cost_usd or 0.0 for r in helpers if r.role == "feedback"]
     optimizer = [r.cost_usd or 0.0 for r in helpers if r.role == "optimizer"]
@@ -110,8 +111,7 @@ def measure(run: Any) -> tuple[Measurements, str]:
         start = rungs[plan.start_rung]
         pairs = [(a, b) for a in start for b in start]
         step += "; a candidate is modelled as an independent redraw of the pilot's answers"
-    keys = [plan.task.format_question(item) for item in items]
-    return Measurements(keys, rungs, batch, pairs, feedback or [0.0], optimizer or [0.0]), step
+    return Measurements([key(item) for item in items], rungs, pairs, feedback or [0.0], optimizer or [0.0]), step
 
 
 def schedule(run: Any) -> Schedule:
@@ -142,7 +142,7 @@ def run_pilot(run: Any) -> PilotResult:
         runs.append(simulated)
     start = measured.rungs[plan.start_rung]
     paid = sum(not record.cached for record in ledger.records()[calls:])
-    return PilotResult(len(start), paid, ledger.spent_usd - spent,
+    return PilotResult(run.config.pilot, paid, ledger.spent_usd - spent,
                        float(np.mean([a.input_tokens for a in start])),
                        float(np.mean([a.output_tokens for a in start])), step, _rows(run, runs), *_total(runs))
 
@@ -179,7 +179,8 @@ def pilot_report(result: PilotResult) -> str:
                       for r in result.rows],
                      headers=["Phase", "Calls (expected)", "Expected", "Range (5-95%)"])
     return "\n".join([
-        f"pilot: {result.items} validation items answered with the starting prompt, and one pilot step "
+        f"pilot: {result.items} validation items and the first training batch answered with the starting prompt, "
+        "and one pilot step "
         f"({result.pilot_step}): {result.calls} paid calls costing ${result.cost_usd:.4f} (cached: the run reuses "
         f"them); mean {result.mean_input_tokens:.0f} input and {result.mean_output_tokens:.0f} output tokens per "
         "answer",

@@ -49,11 +49,9 @@ class Answer:
 @dataclass(frozen=True)
 class Measurements:
     keys: list[str]
-    """The pilot items (their questions), in the order of every list in `rungs`."""
+    """The measured items (their questions), in the order of every list in `rungs`."""
     rungs: dict[int, list[Answer]]
-    """The pilot items answered with the starting prompt, at each measured rung."""
-    batch: dict[str, Answer]
-    """The pilot step's training items answered with the starting prompt at the starting rung."""
+    """The measured items answered with the starting prompt, at each rung."""
     pairs: list[tuple[Answer, Answer]]
     """(starting prompt, candidate prompt) on the same item at the starting rung."""
     feedback_usd: list[float]
@@ -92,7 +90,7 @@ class Draw:
 def draw_parameters(m: Measurements, start: int, rng: np.random.Generator) -> Draw:
     """A bootstrap of the pilot items, the pairs and the helper calls; the gate model's Beta posteriors."""
     items = len(m.rungs[start])
-    right = [a.correct for a in m.rungs[start]] + [a.correct for a in m.batch.values()]
+    right = [a.correct for a in m.rungs[start]]
     pairs = [m.pairs[i] for i in rng.integers(0, len(m.pairs), len(m.pairs))]
     kept = [new.correct for old, new in pairs if old.correct]
     fixed = [new.correct for old, new in pairs if not old.correct]
@@ -108,7 +106,7 @@ class SimulatedRun:
         self.s, self.m, self.d, self.rng = schedule, m, draw, rng
         self.input_delta = int(np.mean([new.input_tokens - old.input_tokens for old, new in m.pairs]))
         self.items: dict[str, tuple[int, bool]] = {key: (i, False) for i, key in enumerate(m.keys)}
-        self.outcomes = {(0, schedule.start_rung, key): a for key, a in m.batch.items()}
+        self.outcomes: dict[tuple[int, int, str], Answer] = {}
         self.parents: dict[int, int] = {0: 0}
         self.paid: set[tuple[int, int, str]] = set()
         self.cost: dict[str, float] = defaultdict(float)
@@ -123,12 +121,11 @@ class SimulatedRun:
         """The pilot item standing for `key`, and whether its correctness is flipped.
 
         An item the pilot answered stands for itself. Any other item is right with the draw's
-        accuracy (the pilot step's measured answer for its training items) and takes a pilot
-        item of the same correctness from the draw's pool, flipped when the pool has none."""
+        accuracy and takes a pilot item of the same correctness from the draw's pool, flipped
+        when the pool has none."""
         if key not in self.items:
             start = self.m.rungs[self.s.start_rung]
-            known = self.m.batch.get(key)
-            right = known.correct if known else bool(self.rng.random() < self.d.accuracy)
+            right = bool(self.rng.random() < self.d.accuracy)
             alike = [int(i) for i in self.d.pool if start[i].correct == right]
             pick = alike or [int(i) for i in self.d.pool]
             self.items[key] = (pick[self.rng.integers(0, len(pick))], not alike)

@@ -34,7 +34,7 @@ def _draw(m: Measurements, *, accuracy: float, stay_right: float, turn_right: fl
 
 
 def _measurements(keys: list[str], rungs: dict[int, list[Answer]]) -> Measurements:
-    return Measurements(keys, rungs, {}, [(rungs[0][0], rungs[0][0])], [0.01], [0.02])
+    return Measurements(keys, rungs, [(rungs[0][0], rungs[0][0])], [0.01], [0.02])
 
 
 def _run(schedule, m, draw, seed=0) -> SimulatedRun:
@@ -120,7 +120,7 @@ def test_an_edited_prompt_at_another_rung_changes_as_the_starting_prompt_did():
 def test_the_gate_model_follows_the_measured_pairs():
     right, wrong = _answer(True, 300), _answer(False, 300)
     pairs = [(right, right)] * 30 + [(wrong, wrong)] * 30
-    m = Measurements(["q"], {0: [right]}, {}, pairs, [0.01], [0.02])
+    m = Measurements(["q"], {0: [right]}, pairs, [0.01], [0.02])
     draws = [draw_parameters(m, 0, np.random.default_rng(seed)) for seed in range(200)]
     assert np.mean([d.stay_right for d in draws]) > 0.9 and np.mean([d.turn_right for d in draws]) < 0.1
     assert all(d.ratios.tolist() == [1.0] * 60 for d in draws)
