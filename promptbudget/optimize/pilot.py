@@ -181,8 +181,8 @@ def pilot_report(result: PilotResult) -> str:
     return "\n".join([
         f"pilot: {result.items} validation items and the first training batch answered with the starting prompt, "
         "and one pilot step "
-        f"({result.pilot_step}): {result.calls} paid calls costing ${result.cost_usd:.4f} (cached: the run reuses "
-        f"them); mean {result.mean_input_tokens:.0f} input and {result.mean_output_tokens:.0f} output tokens per "
+        f"({result.pilot_step}): {result.calls} paid calls costing ${result.cost_usd:.4f} (cached: the run gets back "
+        f"those it makes again); mean {result.mean_input_tokens:.0f} input and {result.mean_output_tokens:.0f} output tokens per "
         "answer",
         table,
         f"expected cost ${result.expected_usd:.4f} (5-95% range ${result.low_usd:.4f}-${result.high_usd:.4f})",

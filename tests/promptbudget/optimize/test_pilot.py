@@ -100,6 +100,21 @@ def test_a_lucky_run_lies_outside_the_goal_and_the_range(tmp_path, monkeypatch):
     assert result.expected_usd > 1.35 * actual
 
 
+def test_the_simulation_makes_the_calls_the_loop_makes(tmp_path, monkeypatch):
+    """Both epochs of seed 0 draw the efficiency focus and the fake server's tokens ignore the prompt, so every
+    gate ties and fails: the simulated counts are exact, and must be the real run's, phase by phase."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-pilot")
+    result, _, _ = _pilot_and_run(SONNET, tmp_path)
+    (calls,) = (tmp_path / "out").glob("*/calls.jsonl")
+    made = collections.Counter(json.loads(line)["scope"]["phase"] for line in calls.read_text().splitlines())
+    real = {"initial test": made["initial test"], "initial validation": made["validation v0"],
+            "training answers": made["train"], "feedback (backward)": made["feedback"],
+            "optimizer (TGD)": made["optimizer"], "minibatch gate": made["minibatch gate"],
+            "candidate validation": 0, "final test": 0}
+    assert sum(made.values()) == sum(real.values()) == 6 + 6 + 8 + 8 + 4 + 8
+    assert {row.phase: row.calls for row in result.rows} == real
+
+
 @pytest.mark.parametrize("size", ["0", "-1", "7"])
 def test_a_bad_pilot_size_exits_2_with_one_message_and_writes_nothing(size, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-pilot")
