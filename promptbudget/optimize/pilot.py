@@ -16,7 +16,6 @@ cost is the mean over the draws; the range is their 5th-95th percentile.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 import numpy as np

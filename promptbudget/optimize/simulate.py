@@ -5,8 +5,9 @@ training batches, the real validation, test and ladder) and makes the loop's dec
 the loop's own rules (thinking moves, the minibatch gate, validation's early stop, the
 acceptance rule, the ladder stage). Only the answers are simulated, item by item:
 
-* each item of the run stands for a pilot item drawn from the (bootstrapped) pilot;
-* the starting prompt answers it as the pilot measured, at every rung the pilot measured;
+* an item the pilot answered stands for itself; any other item is right with an accuracy drawn
+  from the pilot's (Beta(1, 1) prior) and stands for a pilot item of that correctness;
+* the starting prompt answers it as the pilot measured, at every rung;
 * a prompt the optimizer writes answers it like a measured candidate did: right with the
   probability the measured pairs give (given whether its parent was right; Beta(1, 1) prior)
   and with its parent's tokens times a measured candidate/parent token ratio;
@@ -14,6 +15,8 @@ acceptance rule, the ladder stage). Only the answers are simulated, item by item
 * an answer already paid for (same prompt, rung and item) is free: the cache serves it.
 
 Feedback and optimizer calls cost what the pilot step's did; one feedback call per loss.
+A rule added to the loop (loop.py, ladder_stage.py) must be mirrored in `SimulatedRun`;
+test_pilot.py checks the simulated call counts against a real run's where they are exact.
 """
 
 from __future__ import annotations
