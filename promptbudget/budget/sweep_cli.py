@@ -74,13 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> SweepConfig:
-    return SweepConfig.from_flags(args, tuples=("budgets", "efforts"))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_command(lambda: run(config_from_args(args)))
+    return run_command(lambda: run(SweepConfig.from_flags(args, tuples=("budgets", "efforts"))))
 
 
 def run(config: SweepConfig) -> int:

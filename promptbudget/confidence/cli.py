@@ -47,16 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> SplitConfig:
-    return SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a malformed flag (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return run_command(lambda: run(config_from_args(args)))
+    return run_command(lambda: run(SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))))
 
 
 def interrupted(config: SplitConfig) -> str:
