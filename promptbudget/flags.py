@@ -94,6 +94,9 @@ def add_runtime_arguments(parser: argparse.ArgumentParser, *, default_model: str
              help="answer model: mock, mock:SCRIPT.json, local, local/PATH.gguf, anthropic/MODEL or a Claude model id")
     for concept in ("base_url", "max_cost", "prices", "cache_dir", "no_cache"):
         add_flag(group, concept)
+    from .engines.platform_flags import add_platform_arguments
+
+    add_platform_arguments(group)
 
 
 def add_measurement_tail(parser: argparse.ArgumentParser, *, default_model: str, output_help: str,
