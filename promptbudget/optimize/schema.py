@@ -1,7 +1,9 @@
-"""The run record (`summary.json`, schema `promptbudget.run/1`) as types.
+"""The run summary the optimize loop builds and updates in memory (`summary.json`, schema
+`promptbudget.run/1`), as TypedDicts.
 
-JSON is the source of truth; these TypedDicts say what it holds, the loop builds it with them,
-and `problems()` checks a loaded file before anything trusts it.
+JSON is the source of truth: the typed record of the file is `promptbudget.records.run`, which
+every read and every save goes through (`optimize/store.py`); these say what the loop's working
+copy holds.
 """
 
 from __future__ import annotations
@@ -146,26 +148,3 @@ class RunSummary(TypedDict):
     """{"test": EvaluationRecord, "comparison": Comparison, "rung", "thinking", "max_tokens"}."""
     pareto: Optional[ParetoRecord]
     ledger: Optional[dict[str, Any]]
-
-
-_TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
-    "run_id": str, "status": str, "config": dict, "identity": dict, "task": dict, "total_steps": int,
-    "checkpoint": int, "prompts": list, "current_version": int, "validation": dict, "steps": list,
-}
-
-
-def problems(data: Any) -> list[str]:
-    """What is wrong with a loaded summary (empty when it can be trusted)."""
-    if not isinstance(data, dict):
-        return ["it is not a JSON object"]
-    if data.get("schema") != RUN_SCHEMA:
-        return [f"schema {data.get('schema')!r} is not {RUN_SCHEMA}"]
-    found = []
-    for key, kind in _TOP_LEVEL.items():
-        if key not in data:
-            found.append(f"'{key}' is missing")
-        elif not isinstance(data[key], kind) or isinstance(data[key], bool) and kind is int:
-            found.append(f"'{key}' is not {getattr(kind, '__name__', kind)}")
-    if not found and not 0 <= data["current_version"] < len(data["prompts"]):
-        found.append(f"'current_version' {data['current_version']} names no prompt")
-    return found
