@@ -30,13 +30,14 @@ from ..experiment.runtime_fields import RuntimeFields
 from ..experiment.status import ending_status, overall_status
 from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
+from ..records import ConfidenceSplitResults
 from ..runtime import Runtime
 from .metrics import BINNING_NOTE, ECE_BINS, ItemRecord, cell_curves, cell_metrics
 from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_API, STYLE_NONE, THINKING_OFF,
                      StageSetting, split_budget, stage_setting, thinking_style)
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
 
-SCHEMA = "promptbudget.confidence_split/1"
+SCHEMA = ConfidenceSplitResults.schema_name()
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
@@ -298,7 +299,7 @@ def build_results(config: SplitConfig, plan: Plan, records: dict[str, list[ItemR
             **cell_curves(done),
             "items": [r.to_dict() for r in done],
         })
-    return {
+    return ConfidenceSplitResults.model_validate({
         "schema": SCHEMA,
         "version": __version__,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -315,7 +316,7 @@ def build_results(config: SplitConfig, plan: Plan, records: dict[str, list[ItemR
         "warnings": plan.warnings,
         "cells": cells,
         "ledger": ledger_summary,
-    }
+    }).to_json()
 
 
 def run_split(config: SplitConfig, *, engine: Engine | None = None, runtime: Runtime | None = None,

@@ -9,8 +9,7 @@ record raises `RecordError` (a UsageError: exit 2) naming the file, the field an
 from .base import Record, RecordError, parse_schema
 from .io import load_json, read_record, validate_record, write_record
 from .policy import BudgetPolicy
-from .results import (BudgetSweepResults, ConfidenceSplitResults, Recommendation, SweepInvocation,
-                      SweepSummary)
+from .results import BudgetSweepResults, ConfidenceSplitResults, Recommendation, SweepSummary
 from .run import ResumableRun, RunSummary
 
 REPORTED: dict[str, type[Record]] = {
@@ -20,6 +19,6 @@ REPORTED: dict[str, type[Record]] = {
 
 __all__ = [
     "REPORTED", "BudgetPolicy", "BudgetSweepResults", "ConfidenceSplitResults", "Recommendation", "Record",
-    "RecordError", "ResumableRun", "RunSummary", "SweepInvocation", "SweepSummary", "load_json", "parse_schema",
+    "RecordError", "ResumableRun", "RunSummary", "SweepSummary", "load_json", "parse_schema",
     "read_record", "validate_record", "write_record",
 ]

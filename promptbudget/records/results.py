@@ -1,5 +1,5 @@
-"""The other files the tool writes and reads back: the optimize sweep's summary, a sweep run's
-invocation report, the export's recommendation, budget-sweep and confidence-split results.
+"""The other files the tool writes and reads back: the optimize sweep's summary, the
+recommendation, budget-sweep and confidence-split results.
 
 Each names the fields its readers rely on; blocks only passed through stay plain JSON objects.
 """
@@ -38,17 +38,6 @@ class SweepSummary(Record):
     aggregates: list[JsonObject] = []
     totals: JsonObject = {}
     invocation: JsonObject = {}
-
-
-class SweepInvocation(Record):
-    """What one sweep worker reports of the run it ran (`sweep/worker.py`)."""
-
-    KIND: ClassVar[str] = "sweep-invocation"
-    TITLE: ClassVar[str] = "sweep run report"
-    FIX: ClassVar[str] = "rerun the sweep: the run is attempted again"
-
-    run_id: str
-    exit_code: int
 
 
 class RecommendationMetrics(Part):
