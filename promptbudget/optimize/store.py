@@ -22,7 +22,7 @@ from ..errors import PromptBudgetError, UsageError
 from ..jsonio import append_jsonl, read_jsonl, write_json_atomic
 from ..ledger import CallRecord, Ledger, Unaccounted
 from ..pricing import Price
-from ..records import RecordError, ResumableRun, read_record, validate_record
+from ..records import RecordError, ResumableRun, load_json, validate_record
 from .schema import RunSummary
 
 SUMMARY = "summary.json"
@@ -66,8 +66,9 @@ class RunStore:
 
     def load(self) -> RunSummary:
         """The saved summary, validated as a `ResumableRun` (UsageError naming the field when it is not one)."""
+        data = load_json(self.summary_path, fix=ResumableRun.FIX)  # RecordError: unreadable, not JSON
         try:
-            record = read_record(self.summary_path, ResumableRun)
+            record = validate_record(data, ResumableRun, where=str(self.summary_path))
         except RecordError as exc:
             raise UsageError(f"cannot be resumed by this version (which reads {ResumableRun.schema_name()}): {exc}") from None
         return record.to_json()  # type: ignore[return-value]  # the loop works on the JSON object
