@@ -178,8 +178,6 @@ class RunSummary(Record):
 class ResumableRun(RunSummary):
     """A run summary with everything a resume continues from."""
 
-    FIX: ClassVar[str] = "move the run directory away to start over (or repair the field)"
-
     status: str
     identity: JsonObject
     total_steps: int
