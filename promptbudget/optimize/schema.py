@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Optional, TypedDict
 
+from ..experiment.answering import EvaluationStats
+
 RUN_SCHEMA = "promptbudget.run/1"
+__all__ = ["RUN_SCHEMA", "Comparison", "DecisionRecord", "EvaluationRecord", "EvaluationStats", "ItemRecord",
+           "MoveRecord", "ParetoRecord", "PromptVersion", "RunSummary", "StepRecord"]
 
 
 class ItemRecord(TypedDict):
@@ -25,26 +29,6 @@ class ItemRecord(TypedDict):
     output_tokens: int
     thinking_tokens: Optional[int]
     stop_reason: str
-    cost_usd: Optional[float]
-
-
-class EvaluationStats(TypedDict, total=False):
-    """`evaluate.summarize()`: only `n` when nothing was evaluated."""
-
-    n: int
-    accuracy: float
-    accuracy_low: float
-    accuracy_high: float
-    correct: int
-    mean_output_tokens: float
-    median_output_tokens: float
-    p90_output_tokens: float
-    max_output_tokens: int
-    total_output_tokens: int
-    mean_thinking_tokens: float
-    format_rate: float
-    answered: int
-    truncation_rate: float
     cost_usd: Optional[float]
 
 
@@ -69,6 +53,14 @@ class DecisionRecord(TypedDict):
     reason: str
 
 
+class MoveRecord(TypedDict):
+    kind: str
+    """"thinking" or "prompt"."""
+    from_rung: int
+    to_rung: int
+    why: str
+
+
 class StepRecord(TypedDict, total=False):
     index: int
     epoch: int
@@ -90,8 +82,7 @@ class StepRecord(TypedDict, total=False):
     decision: DecisionRecord
     rung: int
     """Ladder rung the step started at."""
-    move: dict[str, Any]
-    """{"kind": "thinking" | "prompt", "from_rung", "to_rung", "why"}."""
+    move: MoveRecord
 
 
 class Comparison(TypedDict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..optimize.schema import Comparison, EvaluationRecord, PromptVersion, StepRecord
 from .documents import Document
 
 
@@ -79,7 +80,7 @@ class Run:
         return str((self.data.get("engines") or {}).get("answer") or self.config.get("model") or "?")
 
     @property
-    def prompts(self) -> list[dict[str, Any]]:
+    def prompts(self) -> list[PromptVersion]:
         return self.data.get("prompts") or []
 
     def prompt_text(self, version: int) -> str:
@@ -93,7 +94,7 @@ class Run:
         return int(self.data.get("current_version") or 0)
 
     @property
-    def validation(self) -> dict[int, dict[str, Any]]:
+    def validation(self) -> dict[int, EvaluationRecord]:
         """Complete validation records by prompt version (a candidate rejected early, on part of the
         items, is left out: its numbers are not comparable with the others')."""
         out = {}
@@ -104,19 +105,19 @@ class Run:
         return out
 
     @property
-    def steps(self) -> list[dict[str, Any]]:
+    def steps(self) -> list[StepRecord]:
         return self.data.get("steps") or []
 
     @property
-    def initial_test(self) -> dict[str, Any] | None:
+    def initial_test(self) -> EvaluationRecord | None:
         return ((self.data.get("initial") or {}).get("test")) or None
 
     @property
-    def final_test(self) -> dict[str, Any] | None:
+    def final_test(self) -> EvaluationRecord | None:
         return ((self.data.get("final") or {}).get("test")) or None
 
     @property
-    def comparison(self) -> dict[str, Any] | None:
+    def comparison(self) -> Comparison | None:
         return (self.data.get("final") or {}).get("comparison")
 
     @property
