@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tasks.core import Item, Task
 from tasks.extraction import strip_thinking
 
 from .. import __version__
@@ -152,8 +153,8 @@ class ConfidenceCell:
 
 @dataclass
 class ConfidencePlan:
-    task: Any
-    items: list[Any]
+    task: Task
+    items: list[Item]
     engine: Engine
     style: str
     system_prompt: str
@@ -161,7 +162,7 @@ class ConfidencePlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> ConfidencePlan:
+def make_plan(config: SplitConfig, engine: Engine, task: Task | None = None) -> ConfidencePlan:
     """Choose the items and the per-cell stage settings. No calls, no writes."""
     task = task if task is not None else load_task_or_usage_error(config.task)
     pool = task.split(config.split)
@@ -192,7 +193,7 @@ def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
 
 
 def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[ConfidenceCell],
-                  items: list[Any]) -> list[str]:
+                  items: list[Item]) -> list[str]:
     warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
     warnings += engine_warnings(engine)
     if len(items) < MIN_MEANINGFUL_SAMPLES:
@@ -219,7 +220,7 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[C
 
 # --- running ---------------------------------------------------------------------------------
 
-def run_item(plan: ConfidencePlan, cell: ConfidenceCell, item: Any) -> ConfidenceItem:
+def run_item(plan: ConfidencePlan, cell: ConfidenceCell, item: Item) -> ConfidenceItem:
     """Both stages for one item. Each stage is exactly one call: no retries on a bad parse."""
     engine, task = plan.engine, plan.task
     question = task.format_question(item)
