@@ -84,3 +84,12 @@ def test_resuming_a_damaged_run_exits_2_and_leaves_it_alone(tmp_path):
     assert result.returncode == 2
     assert "cannot be resumed by this version" in result.stderr and "'prompts' is missing" in result.stderr
     assert json.loads(path.read_text()) == damaged
+
+
+def test_the_run_store_refuses_to_write_a_malformed_summary(run_dir):
+    before = (run_dir / "summary.json").read_text()
+    summary = fixture_data("run_summary.json")
+    summary["steps"][0]["decision"]["accepted"] = "yes"
+    with pytest.raises(RecordError, match=r"steps\[0\].decision: 'accepted' must be true or false"):
+        RunStore(run_dir).save(summary)
+    assert (run_dir / "summary.json").read_text() == before
