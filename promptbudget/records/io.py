@@ -61,7 +61,7 @@ def load_json(path: str | os.PathLike, *, where: str | None = None, fix: str = R
             raise RecordError(where, "empty file", fix) from None
         # A file cut short fails at its very end, or inside a string that never closes.
         truncated = exc.pos >= end or exc.msg.startswith("Unterminated string")
-        raise RecordError(where, f"{'truncated' if truncated else 'corrupted'}: not valid JSON ({exc.msg} at line "
+        raise RecordError(where, f"{'truncated' if truncated else 'corrupted'} JSON (not valid JSON: {exc.msg} at line "
                           f"{exc.lineno}, column {exc.colno})", fix) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -12,7 +13,6 @@ from typing import Any
 from ..errors import UsageError
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
 from ..pricing import require_prices
-from ..records import RecordError, RunSummary, read_record
 from ..runtime import Runtime
 
 LOGS_DIR = "sweep_logs"
@@ -114,10 +114,10 @@ class RunSpec:
         if not path.exists():
             return None, None
         try:
-            summary = read_record(path, RunSummary).to_json()
-        except RecordError as exc:
-            return None, str(exc)
-        if summary.get("identity") != self.identity:
+            summary = json.loads(path.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return None, f"{path} is unreadable ({exc})"
+        if not isinstance(summary, dict) or summary.get("identity") != self.identity:
             return None, f"{path} holds a run with different settings"
         return summary, None
 

@@ -38,8 +38,8 @@ def test_a_record_error_is_a_usage_error_naming_file_problem_and_fix():
 
 @pytest.mark.parametrize("content, problem", [
     ("", "empty file"),
-    ('{"schema": "promptbudget.run/1", "run_id": ', "truncated: not valid JSON"),
-    ('{"schema": "promptbudget.run/1", "run_id": }', "corrupted: not valid JSON (Expecting value at line 1"),
+    ('{"schema": "promptbudget.run/1", "run_id": ', "truncated JSON (not valid JSON"),
+    ('{"schema": "promptbudget.run/1", "run_id": }', "corrupted JSON (not valid JSON: Expecting value at line 1"),
     (b'{"run_id": "\xff"}', "not UTF-8 text (byte 12)"),
     ("[1, 2]", "not a run summary: a run summary is a JSON object"),
     ('{"run_id": "x"}', "not a run summary: 'schema' is missing, expected 'promptbudget.run/1'"),
