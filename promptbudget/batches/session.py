@@ -25,6 +25,7 @@ from ..ledger import call_scope
 from .api import BatchAPI, BatchRefused, Limits, PollPolicy, PollStatus, split
 from .rate import BatchRate
 from .state import BatchState, BatchStateStore
+from .writer import CacheWriter
 
 
 @dataclass(frozen=True)
@@ -202,23 +203,28 @@ class BatchSession:
             self.engine.ledger.reserve(worst)
         else:
             worst = reserved
+        writer, taken = CacheWriter(self.engine.cache), False
         try:
             self.api.wait(state.batch_id, self.poll, started, self.on_poll)
             latency = time.monotonic() - started
             for line in self.api.results(state.batch_id):
                 result = line.result
                 if result.type == "succeeded":
-                    self._take(state, line.custom_id, result.message, latency, pending, done)
+                    self._take(state, line.custom_id, result.message, latency, pending, done, writer)
                 elif result.type == "errored" and _is_invalid_request(result) and line.custom_id in pending:
                     self._sync_only.add(line.custom_id)  # resubmitting cannot help; the sync call reports it
+            taken = True
         finally:
-            self.engine.ledger.release(worst)
+            try:
+                writer.finish(raise_failure=taken)  # an interrupted collection still lets its writes land
+            finally:
+                self.engine.ledger.release(worst)
         os.sync()  # the batch's cache entries reach the disk before its state file lets go of them
         self.engine.ledger.close_intent(state.call_id, "collected")
         self.store.remove(state.batch_id)
 
     def _take(self, state: BatchState, key: str, message: Any, latency: float,
-              pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
+              pending: dict[str, _Pending], done: dict[str, Completion], writer: CacheWriter) -> None:
         completion = _to_completion(message, self.engine.model, latency, 0)
         item = pending.pop(key, None)
         if item is None:
@@ -232,7 +238,7 @@ class BatchSession:
             done[key] = completion
         with call_scope(**item.job.scope):
             self._record_once(item.job.role, completion, key, state.batch_id)
-        self.engine.cache.put(key, item.material, completion, durable=False)
+        writer.put(key, item.material, completion)  # after its record: see _record_once for a kill in between
 
     def _record_once(self, role: str, completion: Completion, key: str, batch_id: str) -> None:
         """Record a batch result unless a run killed between its record and its cache write
