@@ -163,7 +163,7 @@ def batch_client_seconds(n: int = 10_000, runs: int = 3) -> dict[str, object]:
             f"batch_scored_{tag}_runs": scored, "batch_load_average_1m": os.getloadavg()[0]}
 
 
-def _traced_run(base_url: str, cache_dir: Path, n: int) -> dict[str, float]:
+def _traced_run(base_url: str, cache_dir: Path, n: int, materialize: bool = False) -> dict[str, float]:
     """Memory the client allocates (tracemalloc, MB): kept after the run (results and ledger
     records), and the excess while the results stream in: the peak between the last poll and
     the last result, over the larger of the memory at those two points (the records kept grow
@@ -183,7 +183,7 @@ def _traced_run(base_url: str, cache_dir: Path, n: int) -> dict[str, float]:
     stream = session.api.results
 
     def results(batch_id: str):
-        yield from stream(batch_id)
+        yield from list(stream(batch_id)) if materialize else stream(batch_id)  # materialize: the control
         at["end"] = tracemalloc.get_traced_memory()
 
     session.api.results = results
@@ -199,13 +199,14 @@ def _traced_run(base_url: str, cache_dir: Path, n: int) -> dict[str, float]:
     return {"kept": (end - base) / mb, "collect_excess": (at["end"][1] - max(at["start"][0], at["end"][0])) / mb}
 
 
-def batch_client_memory(sizes: tuple[int, ...] = (2_000, 10_000)) -> dict[str, object]:
+def batch_client_memory(sizes: tuple[int, ...] = (2_000, 10_000), materialize: bool = False) -> dict[str, object]:
     """Client memory at each size: what stays (proportional to the records kept) and the excess
-    while results stream in, which stays flat when they are not materialized."""
+    while results stream in, which stays flat when they are not materialized (`materialize`
+    reads them all first: the control that shows the figure would catch it)."""
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp, fake_server_process(responder=RESPONDER) as base_url:
         for n in sizes:
-            traced = _traced_run(base_url, Path(tmp) / f"n{n}", n)
+            traced = _traced_run(base_url, Path(tmp) / f"n{n}", n, materialize)
             tag = _tag(n)
             figures[f"batch_client_kept_mb_{tag}"] = round(traced["kept"], 2)
             figures[f"batch_client_kept_kb_per_request_{tag}"] = round(traced["kept"] * 1024 / n, 2)
