@@ -111,7 +111,7 @@ class BatchSession:
     def _reattach(self, pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
         """Collect saved batches holding pending requests; wait for those another live process collects."""
         with self.store.lock():
-            self._find_created(pending)
+            self._find_created()
         for state in self.store.in_flight(self.identity):
             overlap = pending.keys() & state.requests.keys()
             if not overlap:
@@ -128,7 +128,7 @@ class BatchSession:
                     continue
             self._collect(self.store.adopt(state), pending, done, time.monotonic())
 
-    def _find_created(self, pending: dict[str, _Pending]) -> None:
+    def _find_created(self) -> None:
         """Turn the intents a killed run left (it died between `create` and saving the batch id)
         into saved batches, or drop them when the server has no such batch. Under the store lock,
         which every create is made under, so no intent is of a create still under way."""
