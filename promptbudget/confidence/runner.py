@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core import Item, Task
-from tasks.extraction import strip_thinking
 
 from .. import __version__
 from ..cli_support import check_output_path
-from ..engines import Engine, Request
+from ..engines import Engine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import parallel_map, score_completion
 from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES, SPLITS
@@ -37,7 +36,8 @@ from ..task_loader import load_task_or_usage_error
 from .metrics import BINNING_NOTE, ECE_BINS, ConfidenceItem, cell_curves, cell_metrics
 from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_API, STYLE_NONE, THINKING_OFF,
                      StageSetting, split_budget, stage_setting, thinking_style)
-from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
+from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, parse_confidence, truncate_raw
+from .stage_requests import answer_request, confidence_request, item_scope
 
 SCHEMA = ConfidenceSplitResults.schema_name()
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -223,16 +223,10 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[S
 def run_item(plan: ConfidencePlan, cell: SplitCell, item: Item) -> ConfidenceItem:
     """Both stages for one item. Each stage is exactly one call: no retries on a bad parse."""
     engine, task = plan.engine, plan.task
-    question = task.format_question(item)
-    with call_scope(command="confidence-split", cell=cell.cell_id, sample_id=item.id):
-        answer = engine.complete(Request(prompt=question, system=plan.system_prompt,
-                                         max_tokens=cell.answer.max_tokens, thinking=cell.answer.thinking),
-                                 role="answer")
+    with call_scope(**item_scope(cell, item)):
+        answer = engine.complete(answer_request(plan, cell, item), role="answer")
         score = score_completion(task, item, answer)
-        proposed = strip_thinking(answer.text)
-        judged = engine.complete(Request(prompt=confidence_prompt(question, proposed), system=CONFIDENCE_SYSTEM,
-                                         max_tokens=cell.confidence.max_tokens, thinking=cell.confidence.thinking),
-                                 role="confidence")
+        judged = engine.complete(confidence_request(plan, cell, item, answer.text), role="confidence")
     parsed = parse_confidence(judged.text)
     price = engine.price()
     cost = None if price is None else price.cost(answer.usage) + price.cost(judged.usage)
