@@ -36,7 +36,7 @@ from .ladder_stage import choose_pair, front_versions
 from .moves import propose, tried_rungs
 from .recommendation import write_recommendation
 from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
-from .run_plan import Plan, make_plan
+from .run_plan import make_plan
 from .schema import RunSummary, StepRecord
 from .store import RunStore, RunWriteError
 from .textgrad_step import textgrad_candidate
