@@ -243,7 +243,9 @@ class OptimizationRun:
                                       train_stats["mean_output_tokens"], train_stats["n"]))
 
         record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
-        move = propose(index, focus, plan.ladder, rung, results, tried_rungs(self.summary["steps"], current_version))
+        closed = tried_rungs(self.summary["steps"], current_version) | self._unsafe_cuts(current_version, rung,
+                                                                                        checkpoint)
+        move = propose(index, focus, plan.ladder, rung, results, closed)
         if move is not None:
             record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
             decision = self._judge(focus, current_version, current, batch, results, checkpoint, record,
@@ -339,6 +341,13 @@ class OptimizationRun:
                                    "items: no remaining item could change the decision)")
         guard = format_guard(old, new)
         return guard if guard is not None else self.acceptance.decide(focus, old, new)
+
+    def _unsafe_cuts(self, version: int, rung: int, checkpoint: int) -> set[int]:
+        """Cheaper rungs whose cut the bound rejects before any call: no thinking move goes there."""
+        if not self.config.run_validation or rung == 0:
+            return set()
+        current = self._validation_of(version, checkpoint, rung=rung)[0]
+        return {r for r in range(rung) if self._cut_rejection((version, rung), (version, r), current, []) is not None}
 
     def _cut_rejection(self, incumbent: tuple[int, int], candidate: tuple[int, int], old: list[ItemResult],
                        new: list[ItemResult]) -> Decision | None:

@@ -17,9 +17,9 @@ from .helpers import SMALL, only_summary, optimize, write_script
 LONG = dict(base_tokens=900, token_spread=1200, accuracy=0.6, thinking_gain=0.0)
 
 
-def run_joint(tmp_path, **extra):
+def run_joint(tmp_path, script=LONG, **extra):
     # 40 validation items: enough for the thinking-cut bound to pass a cut of every answer on a tie.
-    model = write_script(tmp_path / "s.json", **LONG)
+    model = write_script(tmp_path / "s.json", **script)
     settings = dict(task="GSM8K_DSPy", model=model, max_epochs=3, steps_per_epoch=2, batch_size=3, eval_samples=40,
                     test_samples=8, output_dir=str(tmp_path / "out"), cache_dir=str(tmp_path / "cache"), quiet=True)
     return OptimizationRun(OptimizeConfig(**{**settings, **extra})).run()
@@ -84,8 +84,10 @@ def test_a_starting_setting_off_the_given_ladder_exits_2(tmp_path):
 
 def test_current_rung_is_the_chosen_pair_after_the_ladder_stage(tmp_path):
     # One accuracy step cannot move richer than the start, so the cheaper pair comes from the ladder stage.
-    summary = run_joint(tmp_path, budgets=("0", "1024", "4096", "16000"), accuracy_weight=1, efficiency_weight=0,
-                        max_epochs=1, steps_per_epoch=1)
+    # Answers short enough for thinking off to keep the format (max_tokens 4096 there).
+    short = dict(base_tokens=300, token_spread=300, accuracy=0.6, thinking_gain=0.0)
+    summary = run_joint(tmp_path, script=short, budgets=("0", "1024", "4096", "16000"), accuracy_weight=1,
+                        efficiency_weight=0, max_epochs=1, steps_per_epoch=1)
     final = summary["final"]
     assert summary["steps"][0]["move"]["kind"] == "prompt" and final["rung"] < summary["start_rung"]
     assert (summary["current_version"], summary["current_rung"]) == (final["test"]["prompt_version"], final["rung"])
