@@ -29,7 +29,7 @@ from ..textgrad_env import point_textgrad_log
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
 from .config import OptimizeConfig
-from .cuts import cut_rejection
+from .cuts import cut_answers, cut_rejection
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
 from .ladder_stage import choose_pair, front_versions
@@ -243,7 +243,7 @@ class OptimizationRun:
                                       train_stats["mean_output_tokens"], train_stats["n"]))
 
         record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
-        closed = tried_rungs(self.summary["steps"], current_version) | self._unsafe_cuts(current_version, rung,
+        closed = tried_rungs(self.summary["steps"], current_version) | self._closed_cuts(current_version, rung,
                                                                                         checkpoint)
         move = propose(index, focus, plan.ladder, rung, results, closed)
         if move is not None:
@@ -342,12 +342,14 @@ class OptimizationRun:
         guard = format_guard(old, new)
         return guard if guard is not None else self.acceptance.decide(focus, old, new)
 
-    def _unsafe_cuts(self, version: int, rung: int, checkpoint: int) -> set[int]:
-        """Cheaper rungs whose cut the bound rejects before any call: no thinking move goes there."""
-        if not self.config.run_validation or rung == 0:
-            return set()
+    def _closed_cuts(self, version: int, rung: int, checkpoint: int) -> set[int]:
+        """Cheaper rungs no thinking move goes to: a cut that cuts no answer's thinking (it saves nothing),
+        or one the bound rejects before any call; all of them without validation, which the bound needs."""
+        if not self.config.run_validation:
+            return set(range(rung))
         current = self._validation_of(version, checkpoint, rung=rung)[0]
-        return {r for r in range(rung) if self._cut_rejection((version, rung), (version, r), current, []) is not None}
+        return {r for r in range(rung) if not cut_answers(current, self.plan.ladder[r])
+                or self._cut_rejection((version, rung), (version, r), current, []) is not None}
 
     def _cut_rejection(self, incumbent: tuple[int, int], candidate: tuple[int, int], old: list[ItemResult],
                        new: list[ItemResult]) -> Decision | None:

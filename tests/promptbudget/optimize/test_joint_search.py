@@ -124,3 +124,11 @@ def test_an_interrupted_joint_run_resumes_to_the_same_result(tmp_path):
     assert [s["decision"] for s in resumed["steps"]] == [s["decision"] for s in whole["steps"]]
     assert (resumed["final"]["rung"], resumed["final"]["test"]["summary"]) == \
         (whole["final"]["rung"], whole["final"]["test"]["summary"])
+
+
+@pytest.mark.parametrize("extra", [dict(eval_samples=8), dict(run_validation=False)])
+def test_no_cut_without_enough_validation_items_to_bound_it(tmp_path, extra):
+    # Under 16 validation items even a cut of one answer cannot pass the bound; without validation there is none.
+    summary = run_joint(tmp_path, accuracy_weight=0, efficiency_weight=1, **extra)
+    assert all(step["move"]["kind"] == "prompt" for step in summary["steps"])
+    assert summary["final"]["rung"] == summary["start_rung"]
