@@ -13,11 +13,12 @@
 Commands: `budget-sweep` (`sweep_cli`) and `allocate` (`allocate_cli`).
 """
 
-from .allocator import (DEFAULT_BUDGETS, POLICY_SCHEMA, BudgetAllocator, Decision, Policy, Setting, default_policy,
-                        learn_policy)
+from .allocator import (DEFAULT_BUDGETS, POLICY_SCHEMA, AllocationDecision, BudgetAllocator, Policy, Setting,
+                        default_policy, learn_policy)
 from .classifier import COMPLEXITY_CLASSES, Classification, ComplexityClassifier, parse_complexity
 
 __all__ = [
     "COMPLEXITY_CLASSES", "DEFAULT_BUDGETS", "POLICY_SCHEMA", "BudgetAllocator", "Classification",
-    "ComplexityClassifier", "Decision", "Policy", "Setting", "default_policy", "learn_policy", "parse_complexity",
+    "ComplexityClassifier", "AllocationDecision", "Policy", "Setting", "default_policy", "learn_policy",
+    "parse_complexity",
 ]

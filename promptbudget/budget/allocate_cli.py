@@ -15,10 +15,10 @@ from ..experiment.model_warnings import engine_warnings
 from ..prompt_file import read_prompt_file
 from ..ledger import call_scope
 from ..runtime import Runtime, RuntimeConfig, add_runtime_arguments
-from .allocator import DEFAULT_ANSWER_TOKENS, BudgetAllocator, Decision, Policy, default_policy
+from .allocator import DEFAULT_ANSWER_TOKENS, BudgetAllocator, AllocationDecision, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES, ComplexityClassifier, default_classifier_model, given_classification
 from .history import History, append_entries, learn_from_history, read_history
-from .sweep import DEFAULT_MODEL
+from .setting_sweep import DEFAULT_MODEL
 from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
 
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocator, answer: Any,
-           prompt: str | None) -> Decision:
+           prompt: str | None) -> AllocationDecision:
     if args.complexity is not None:
         classification = given_classification(args.complexity)
     else:
@@ -143,7 +143,7 @@ def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocato
                             model=answer.model_string)
 
 
-def build_output(args: argparse.Namespace, answer: Any, policy: Policy, decision: Decision,
+def build_output(args: argparse.Namespace, answer: Any, policy: Policy, decision: AllocationDecision,
                  history: History | None, outcome: dict[str, Any] | None, runtime: Runtime) -> dict[str, Any]:
     output = {"model": answer.model_string, "policy_file": args.policy, **decision.to_dict()}
     output["warnings"][:0] = engine_warnings(answer)

@@ -29,8 +29,8 @@ from .settings import (EFFORT_TIERS, Setting, parse_budget, parse_budget_list, p
 
 __all__ = [
     "CONFIDENCE", "DEFAULT_ANSWER_TOKENS", "DEFAULT_BUDGETS", "DEFAULT_MARGIN", "DEFAULT_MIN_ITEMS", "EFFORT_TIERS",
-    "POLICY_SCHEMA", "RULE", "TIME_SENSITIVE_REDUCTIONS", "BudgetAllocator", "ClassPolicy", "Decision", "Policy",
-    "Setting", "default_policy", "learn_policy", "parse_budget", "parse_budget_list", "parse_effort_list",
+    "POLICY_SCHEMA", "RULE", "TIME_SENSITIVE_REDUCTIONS", "BudgetAllocator", "ClassPolicy", "AllocationDecision",
+    "Policy", "Setting", "default_policy", "learn_policy", "parse_budget", "parse_budget_list", "parse_effort_list",
     "tier_to_effort",
 ]
 
@@ -39,7 +39,7 @@ DEFAULT_ANSWER_TOKENS = 2048
 
 
 @dataclass(frozen=True)
-class Decision:
+class AllocationDecision:
     complexity: str
     thinking: Thinking
     max_tokens: int | None
@@ -107,13 +107,13 @@ class BudgetAllocator:
 
     def decide(self, complexity: str, capabilities: Capabilities, *, time_sensitive: bool = False,
                cost_constrained: bool = False, classification: Classification | None = None,
-               model: str = "the model") -> Decision:
+               model: str = "the model") -> AllocationDecision:
         tier, steps = self.tier_for(complexity, time_sensitive=time_sensitive, cost_constrained=cost_constrained)
         thinking, max_tokens, note = self._realize(tier, capabilities, model)
         if note:
             steps.append(note)
         entry = self.policy.classes[complexity]
-        return Decision(complexity, thinking, max_tokens, tier, entry.setting.label, entry.learned,
+        return AllocationDecision(complexity, thinking, max_tokens, tier, entry.setting.label, entry.learned,
                         time_sensitive, cost_constrained, "; ".join(steps), classification)
 
     def _realize(self, tier: int, caps: Capabilities, model: str) -> tuple[Thinking, int | None, str]:

@@ -20,7 +20,7 @@ from ..engines.types import EFFORT_LEVELS, MIN_THINKING_BUDGET
 from ..errors import UsageError
 from .allocator import BudgetAllocator, Policy, Setting, default_policy, tier_to_effort
 from .classifier import COMPLEXITY_CLASSES, Classification
-from .sweep.planning import SweepPlan
+from .setting_sweep.planning import BudgetSweepPlan
 
 ROLES = ("half", "recommended", "double")
 
@@ -69,7 +69,7 @@ class CaseStudy:
         unique = {s for triple in self.triples.values() for s in triple.values()}
         return sorted(unique, key=lambda s: s.tier)
 
-    def narrow(self, plan: SweepPlan, classifications: dict[str, Classification]) -> None:
+    def narrow(self, plan: BudgetSweepPlan, classifications: dict[str, Classification]) -> None:
         """Keep only the three settings of the classified prompt's class."""
         item = next(iter(plan.items.values()))[0]
         self.complexity = classifications[item.id].complexity

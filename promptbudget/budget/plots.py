@@ -208,7 +208,7 @@ def budget_sweep_figures(results: dict[str, Any]) -> dict[str, Figure]:
 
 
 def png_name(results: dict[str, Any], name: str) -> str:
-    from .sweep import slug
+    from .setting_sweep import slug
 
     """`budget_<figure>_<task>_<model>.png`: figure first, then what it is about, like the report's own PNGs."""
     return f"budget_{name}_{slug(results['task']['name'])}_{slug(results['config']['model'])}.png"

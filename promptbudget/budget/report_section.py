@@ -17,7 +17,7 @@ from .classifier import COMPLEXITY_CLASSES
 from .plots import FIGURE_NAMES, cost_axis, main_rows, pareto_labels, png_name
 from .plots_by_setting import EFFICIENCY_NOTE, allocation_table, policies_of
 from .report_responses import comparison
-from .sweep import SWEEP_SCHEMA
+from .setting_sweep import SWEEP_SCHEMA
 
 SECTION_TITLE = "Thinking budgets"
 

@@ -15,8 +15,8 @@ from ..jsonio import write_json_atomic
 from ..runtime import Runtime, add_runtime_arguments
 from .allocator import DEFAULT_ANSWER_TOKENS, DEFAULT_MARGIN, DEFAULT_MIN_ITEMS, Policy
 from .case_study import ROLES, CaseStudy
-from .sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLITS, SweepConfig, SweepPlan, make_plan,
-                    run_sweep)
+from .setting_sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLITS, BudgetSweepPlan,
+                            SweepConfig, make_plan, run_sweep)
 
 
 
@@ -130,7 +130,7 @@ def run(config: SweepConfig) -> int:
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(results["status"], EXIT_FAILED)
 
 
-def interrupted_message(plan: SweepPlan) -> str:
+def interrupted_message(plan: BudgetSweepPlan) -> str:
     """What Ctrl-C leaves behind: no results file (an earlier one stays as it was)."""
     kept = (f"; the earlier {plan.output} is left unchanged" if plan.output.exists() else "")
     if plan.config.runtime().cache_path() is not None:

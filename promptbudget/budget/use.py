@@ -11,9 +11,9 @@ from ..engines import Engine, Thinking
 from ..errors import UsageError
 from ..ledger import call_scope
 from ..engines.types import EFFORT_LEVELS
-from .allocator import Decision, Setting, tier_to_effort
+from .allocator import AllocationDecision, Setting, tier_to_effort
 from .history import History, append_entries
-from .sweep.config import ADAPTIVE_ALLOWANCE
+from .setting_sweep.config import ADAPTIVE_ALLOWANCE
 
 
 def parse_verdict(text: str) -> bool:
@@ -44,7 +44,7 @@ def load_scorer(name: str, gold: str | None) -> Any:
     return scorer
 
 
-def max_tokens_for(decision: Decision, engine: Engine, answer_tokens: int) -> int:
+def max_tokens_for(decision: AllocationDecision, engine: Engine, answer_tokens: int) -> int:
     if decision.max_tokens is not None:
         return decision.max_tokens
     ceiling = engine.capabilities().max_tokens
@@ -52,7 +52,7 @@ def max_tokens_for(decision: Decision, engine: Engine, answer_tokens: int) -> in
     return tokens if ceiling is None else min(tokens, ceiling)
 
 
-def answer_and_record(prompt: str, decision: Decision, setting: Setting, engine: Engine, history: History, *,
+def answer_and_record(prompt: str, decision: AllocationDecision, setting: Setting, engine: Engine, history: History, *,
                       answer_tokens: int, scorer: Any, gold: str | None,
                       system: str | None = None) -> dict[str, Any]:
     """One paid answer call at `decision`'s thinking; its outcome is appended to the history and returned."""
@@ -77,7 +77,7 @@ def answer_and_record(prompt: str, decision: Decision, setting: Setting, engine:
     return {**outcome, "response": completion.text}
 
 
-def setting_of(decision: Decision, kind: str) -> Setting:
+def setting_of(decision: AllocationDecision, kind: str) -> Setting:
     """The policy's setting behind a decision (after the time/cost adjustments), in the policy's terms."""
     if kind == "budget":
         return Setting("budget", decision.tier)

@@ -10,14 +10,14 @@ and the confidence parser), `metrics` (per-cell aggregation), `runner` (planning
 running), `cli`, `plots` and `report_section` (report pieces).
 """
 
-from .metrics import BINNING_NOTE, ECE_BINS, ItemRecord, cell_curves, cell_metrics
+from .metrics import BINNING_NOTE, ECE_BINS, ConfidenceItem, cell_curves, cell_metrics
 from .policy import ENFORCEMENTS, StageSetting, split_budget, stage_setting, thinking_style
 from .prompts import CONFIDENCE_SYSTEM, ParsedConfidence, confidence_prompt, parse_confidence
 
 SCHEMA = "promptbudget.confidence_split/1"
 
 __all__ = [
-    "BINNING_NOTE", "CONFIDENCE_SYSTEM", "ECE_BINS", "ENFORCEMENTS", "ItemRecord", "ParsedConfidence", "SCHEMA",
+    "BINNING_NOTE", "CONFIDENCE_SYSTEM", "ECE_BINS", "ENFORCEMENTS", "ConfidenceItem", "ParsedConfidence", "SCHEMA",
     "StageSetting", "cell_curves", "cell_metrics", "confidence_prompt", "parse_confidence", "split_budget",
     "stage_setting", "thinking_style",
 ]

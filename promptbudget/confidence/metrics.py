@@ -21,7 +21,7 @@ BINNING_NOTE = (f"ECE uses {ECE_BINS} equal-width confidence bins over [0, 1] (t
 
 
 @dataclass(frozen=True)
-class ItemRecord:
+class ConfidenceItem:
     """One item of one cell: the answer's score, the stated confidence, tokens and cost."""
 
     item_id: str
@@ -55,7 +55,7 @@ class ItemRecord:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ItemRecord":
+    def from_dict(cls, data: dict[str, Any]) -> "ConfidenceItem":
         return cls(**data)
 
 
@@ -63,7 +63,7 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def cell_metrics(records: Sequence[ItemRecord], n_bins: int = ECE_BINS) -> dict[str, Any]:
+def cell_metrics(records: Sequence[ConfidenceItem], n_bins: int = ECE_BINS) -> dict[str, Any]:
     """Scalar metrics of one cell (JSON-ready; None where a metric is undefined)."""
     n = len(records)
     parsed = [r for r in records if r.parsed]
@@ -102,7 +102,7 @@ def cell_metrics(records: Sequence[ItemRecord], n_bins: int = ECE_BINS) -> dict[
     }
 
 
-def cell_curves(records: Sequence[ItemRecord], n_bins: int = ECE_BINS) -> dict[str, Any]:
+def cell_curves(records: Sequence[ConfidenceItem], n_bins: int = ECE_BINS) -> dict[str, Any]:
     """The reliability bins and the risk-coverage curve of one cell (empty without parsed items)."""
     parsed = [r for r in records if r.parsed]
     if not parsed:

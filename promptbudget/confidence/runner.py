@@ -31,7 +31,8 @@ from ..experiment.status import ending_status, overall_status
 from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
 from ..runtime import Runtime
-from .metrics import BINNING_NOTE, ECE_BINS, ItemRecord, cell_curves, cell_metrics
+from ..task_loader import load_task_or_usage_error
+from .metrics import BINNING_NOTE, ECE_BINS, ConfidenceItem, cell_curves, cell_metrics
 from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_API, STYLE_NONE, THINKING_OFF,
                      StageSetting, split_budget, stage_setting, thinking_style)
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
@@ -127,7 +128,7 @@ def model_slug(spec: str) -> str:
 
 
 @dataclass(frozen=True)
-class Cell:
+class ConfidenceCell:
     total_budget: int
     ratio: float
     answer: StageSetting
@@ -149,25 +150,19 @@ class Cell:
 
 
 @dataclass
-class Plan:
+class ConfidencePlan:
     task: Any
     items: list[Any]
     engine: Engine
     style: str
     system_prompt: str
-    cells: list[Cell]
+    cells: list[ConfidenceCell]
     warnings: list[str] = field(default_factory=list)
 
 
-def load_task(name: str) -> Any:
-    from ..task_loader import load_task_or_usage_error
-
-    return load_task_or_usage_error(name)
-
-
-def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> Plan:
+def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> ConfidencePlan:
     """Choose the items and the per-cell stage settings. No calls, no writes."""
-    task = task if task is not None else load_task(config.task)
+    task = task if task is not None else load_task_or_usage_error(config.task)
     pool = task.split(config.split)
     if not pool:
         raise UsageError(f"task {config.task} has no {config.split} items")
@@ -179,10 +174,11 @@ def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> Plan:
             answer_budget, confidence_budget = split_budget(total, ratio)
             kwargs = dict(output_allowance=config.output_allowance, min_answer_tokens=config.min_answer_tokens,
                           style=style)
-            cells.append(Cell(total, ratio, stage_setting(engine, answer_budget, **kwargs),
+            cells.append(ConfidenceCell(total, ratio, stage_setting(engine, answer_budget, **kwargs),
                               stage_setting(engine, confidence_budget, **kwargs)))
     system_prompt = config.system_prompt.strip() if config.system_prompt else task.instruction
-    return Plan(task, items, engine, style, system_prompt, cells, plan_warnings(config, engine, style, cells, items))
+    warnings = plan_warnings(config, engine, style, cells, items)
+    return ConfidencePlan(task, items, engine, style, system_prompt, cells, warnings)
 
 
 def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
@@ -194,7 +190,8 @@ def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
             for value, count in counts.items() if count > 1]
 
 
-def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[Cell], items: list[Any]) -> list[str]:
+def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[ConfidenceCell],
+                  items: list[Any]) -> list[str]:
     warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
     warnings += engine_warnings(engine)
     if len(items) < MIN_MEANINGFUL_SAMPLES:
@@ -221,7 +218,7 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[C
 
 # --- running ---------------------------------------------------------------------------------
 
-def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
+def run_item(plan: ConfidencePlan, cell: ConfidenceCell, item: Any) -> ConfidenceItem:
     """Both stages for one item. Each stage is exactly one call: no retries on a bad parse."""
     engine, task = plan.engine, plan.task
     question = task.format_question(item)
@@ -237,7 +234,7 @@ def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
     parsed = parse_confidence(judged.text)
     price = engine.price()
     cost = None if price is None else price.cost(answer.usage) + price.cost(judged.usage)
-    return ItemRecord(
+    return ConfidenceItem(
         item_id=item.id, correct=score.correct, extracted=score.extracted, answer_failure=score.failure,
         confidence=parsed.value, parse_error=parsed.error,
         confidence_raw=None if parsed.ok else truncate_raw(judged.text),
@@ -249,8 +246,8 @@ def run_item(plan: Plan, cell: Cell, item: Any) -> ItemRecord:
     )
 
 
-def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = None, batch: Any = None
-            ) -> tuple[dict[str, list[ItemRecord | None]], str, str | None]:
+def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] | None = None, batch: Any = None
+            ) -> tuple[dict[str, list[ConfidenceItem | None]], str, str | None]:
     """Run every (cell, item); returns records by cell (None where not run), status and error."""
     if batch is not None:
         try:
@@ -260,13 +257,13 @@ def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = No
         except (BudgetExceeded, EngineError) as exc:
             cells = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
             return cells, *ending_status(exc, cap_prefix="")
-    records: dict[str, list[ItemRecord | None]] = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
+    records: dict[str, list[ConfidenceItem | None]] = {c.cell_id: [None] * len(plan.items) for c in plan.cells}
     jobs = [(cell, index, item) for cell in plan.cells for index, item in enumerate(plan.items)]
     stop = threading.Event()
     failure: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def one(job: tuple[Cell, int, Any]) -> None:
+    def one(job: tuple[ConfidenceCell, int, Any]) -> None:
         cell, index, item = job
         if stop.is_set():
             return
@@ -285,7 +282,7 @@ def execute(plan: Plan, *, threads: int, on_done: Callable[[], None] | None = No
     return records, status, error
 
 
-def build_results(config: SplitConfig, plan: Plan, records: dict[str, list[ItemRecord | None]],
+def build_results(config: SplitConfig, plan: ConfidencePlan, records: dict[str, list[ConfidenceItem | None]],
                   status: str, error: str | None, ledger_summary: dict[str, Any]) -> dict[str, Any]:
     engine = plan.engine
     cells = []
@@ -322,7 +319,7 @@ def run_split(config: SplitConfig, *, engine: Engine | None = None, runtime: Run
               progress: bool | None = None) -> dict[str, Any]:
     """Plan, run and return the results (not written). `engine` overrides the --model engine."""
     config.validate()
-    task = load_task(config.task)
+    task = load_task_or_usage_error(config.task)
     own_runtime = runtime is None and engine is None
     if engine is None:
         runtime = runtime or Runtime(config.runtime())

@@ -19,7 +19,8 @@ from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, run_command
 from .gate import confirm_sweep, needs_confirmation
-from .plan import NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, SweepPlan, build_parser, plan_sweep, reject_negative_pairs
+from .plan import (NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, WeightSweepPlan, build_parser, plan_sweep,
+                   reject_negative_pairs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_command(body)
 
 
-def run(plan: SweepPlan) -> int:
+def run(plan: WeightSweepPlan) -> int:
     from .runner import Runner
     from .summary import build_summary, render, write_summary
 
@@ -92,7 +93,7 @@ def run(plan: SweepPlan) -> int:
     return EXIT_FAILED
 
 
-def dry_run(plan: SweepPlan) -> int:
+def dry_run(plan: WeightSweepPlan) -> int:
     rows, ceiling, priced = [], 0.0, True
     for spec in plan.runs:
         summary, problem = spec.saved_state()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..errors import UsageError
-from .plan import SweepPlan
+from .plan import WeightSweepPlan
 
 
 def needs_confirmation(args: argparse.Namespace) -> bool:
@@ -18,7 +18,7 @@ def needs_confirmation(args: argparse.Namespace) -> bool:
     return not (args.dry_run or args.yes or args.max_cost is not None or args.sweep_max_cost is not None)
 
 
-def confirm_sweep(plan: SweepPlan, args: argparse.Namespace, *, stdin: TextIO | None = None,
+def confirm_sweep(plan: WeightSweepPlan, args: argparse.Namespace, *, stdin: TextIO | None = None,
                   ask: Callable[[str], str] | None = None) -> None:
     """Return when the sweep may go ahead; UsageError (exit 2, nothing written) when it may not."""
     if not needs_confirmation(args):

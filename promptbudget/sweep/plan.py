@@ -127,7 +127,7 @@ class RunSpec:
 
 
 @dataclass
-class SweepPlan:
+class WeightSweepPlan:
     base: OptimizeConfig
     configs: list[tuple[float, float]]
     repeats: int
@@ -161,7 +161,7 @@ class SweepPlan:
         }
 
 
-def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPlan:
+def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> WeightSweepPlan:
     """Check every flag and every run's settings, and work out each run's id. No calls, no writes."""
     for name, why in SET_BY_SWEEP.items():
         if getattr(args, name) is not None:
@@ -210,5 +210,5 @@ def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> SweepPl
         runtime.close()
     if base.no_cache:
         warnings.append("--no_cache: runs share no work; identical requests are paid once per run")
-    return SweepPlan(base=base, configs=configs, repeats=args.repeats, parallel=args.parallel, runs=runs,
+    return WeightSweepPlan(base=base, configs=configs, repeats=args.repeats, parallel=args.parallel, runs=runs,
                      warnings=warnings, dry_run=args.dry_run, quiet=args.quiet, sweep_max_cost=args.sweep_max_cost)

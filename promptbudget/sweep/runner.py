@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from ..optimize.config import OptimizeConfig
 from .allotment import Allotments
-from .plan import RunSpec, SweepPlan
+from .plan import RunSpec, WeightSweepPlan
 
 STOP_GRACE_S = 10.0
 LOG_TAIL_CHARS = 4000
@@ -57,11 +57,11 @@ class Attempt:
         return f"the run's process exited with code {self.exit_code}"
 
 
-def log_path(plan: SweepPlan, spec: RunSpec) -> Path:
+def log_path(plan: WeightSweepPlan, spec: RunSpec) -> Path:
     return plan.logs_dir / f"{spec.run_id}.log"
 
 
-def report_path(plan: SweepPlan, spec: RunSpec) -> Path:
+def report_path(plan: WeightSweepPlan, spec: RunSpec) -> Path:
     return plan.logs_dir / f"{spec.run_id}.invocation.json"
 
 
@@ -88,7 +88,7 @@ def _export_package_root() -> None:
 
 
 class Runner:
-    def __init__(self, plan: SweepPlan, *, on_finished: Callable[[RunSpec, Attempt], None]):
+    def __init__(self, plan: WeightSweepPlan, *, on_finished: Callable[[RunSpec, Attempt], None]):
         self.plan = plan
         self.on_finished = on_finished
         self.allotments = Allotments(plan.sweep_max_cost, plan.runs) if plan.sweep_max_cost is not None else None

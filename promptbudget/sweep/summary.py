@@ -27,7 +27,7 @@ from tabulate import tabulate
 
 from .. import __version__
 from ..jsonio import read_jsonl, write_json_atomic
-from .plan import LOGS_DIR, NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, RunSpec, SweepPlan, weights_label
+from .plan import LOGS_DIR, NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, RunSpec, WeightSweepPlan, weights_label
 from .runner import Attempt
 
 SWEEP_SCHEMA = "promptbudget.sweep/1"
@@ -91,7 +91,7 @@ def run_row(spec: RunSpec, summary: dict[str, Any] | None, status: str, error: s
     }
 
 
-def build_summary(plan: SweepPlan, attempts: dict[str, Attempt], *, skipped: int, started_at: float,
+def build_summary(plan: WeightSweepPlan, attempts: dict[str, Attempt], *, skipped: int, started_at: float,
                   not_started: set[str] = frozenset()) -> dict[str, Any]:
     rows, failed = [], []
     for spec in plan.runs:
@@ -118,7 +118,7 @@ def build_summary(plan: SweepPlan, attempts: dict[str, Attempt], *, skipped: int
     }
 
 
-def _aggregates(plan: SweepPlan, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _aggregates(plan: WeightSweepPlan, frame: pd.DataFrame) -> list[dict[str, Any]]:
     done = frame[frame["status"] == "completed"]
     metrics = list(SPREAD_METRICS)
     stats = done[["weights", *metrics]].astype({m: float for m in metrics}) \
@@ -167,7 +167,7 @@ def _totals(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _by_phase(plan: SweepPlan) -> dict[str, dict[str, int]]:
+def _by_phase(plan: WeightSweepPlan) -> dict[str, dict[str, int]]:
     """Calls by phase across the sweep's runs (validation of any prompt version counts as one phase)."""
     phases: dict[str, dict[str, int]] = {}
     for spec in plan.runs:
@@ -196,7 +196,7 @@ def _invocation(attempts: dict[str, Attempt], *, skipped: int, started_at: float
     }
 
 
-def write_summary(plan: SweepPlan, summary: dict[str, Any]) -> None:
+def write_summary(plan: WeightSweepPlan, summary: dict[str, Any]) -> None:
     write_json_atomic(plan.output_dir / SUMMARY_JSON, summary)
     tmp = plan.output_dir / f".{SUMMARY_CSV}.tmp"
     pd.DataFrame(summary["rows"]).to_csv(tmp, index=False)

@@ -9,7 +9,7 @@ import pytest
 
 from promptbudget.budget import allocate_cli, sweep_cli
 from promptbudget.budget.allocator import POLICY_SCHEMA, Policy
-from promptbudget.budget.sweep import load_prompts, slug
+from promptbudget.budget.setting_sweep import load_prompts, slug
 from promptbudget.engines.mock import MockEngine
 from promptbudget.errors import EngineError, UsageError
 

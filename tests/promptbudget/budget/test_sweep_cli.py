@@ -7,7 +7,7 @@ import pytest
 
 from promptbudget.budget import sweep_cli
 from promptbudget.budget.allocator import POLICY_SCHEMA
-from promptbudget.budget.sweep import SWEEP_SCHEMA, SweepConfig, plan_settings
+from promptbudget.budget.setting_sweep import SWEEP_SCHEMA, SweepConfig, plan_settings
 from promptbudget.cli import main as cli_main
 from promptbudget.engines.capabilities import BUILTIN_CAPABILITIES, Capabilities
 from promptbudget.engines.mock import MockEngine

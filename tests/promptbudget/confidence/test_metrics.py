@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from promptbudget.confidence.metrics import ItemRecord, cell_curves, cell_metrics
+from promptbudget.confidence.metrics import ConfidenceItem, cell_curves, cell_metrics
 
 approx = pytest.approx
 
 
 def record(item_id: str, correct: bool, confidence: float | None, *, cost: float | None = 0.001,
-           answer_tokens: int = 100, confidence_tokens: int = 10, answer_stop: str = "end_turn") -> ItemRecord:
-    return ItemRecord(
+           answer_tokens: int = 100, confidence_tokens: int = 10, answer_stop: str = "end_turn") -> ConfidenceItem:
+    return ConfidenceItem(
         item_id=item_id, correct=correct, extracted="x", answer_failure=None if correct else "wrong_answer",
         confidence=confidence, parse_error=None if confidence is not None else "no 'Confidence:' line",
         confidence_raw=None if confidence is not None else "I am not sure.",
@@ -103,5 +103,5 @@ def test_empty_cell() -> None:
 
 
 def test_item_record_round_trips() -> None:
-    assert ItemRecord.from_dict(RECORDS[2].to_dict()) == RECORDS[2]
+    assert ConfidenceItem.from_dict(RECORDS[2].to_dict()) == RECORDS[2]
     assert RECORDS[2].output_tokens == 110 and not RECORDS[2].parsed

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from anthropic._data import DEPRECATED_MODELS, MODELS_TO_WARN_WITH_THINKING_ENABLED
 
-from promptbudget.budget.sweep import DEFAULT_MODEL as SWEEP_DEFAULT
+from promptbudget.budget.setting_sweep import DEFAULT_MODEL as SWEEP_DEFAULT
 from promptbudget.confidence.runner import DEFAULT_MODEL as SPLIT_DEFAULT
 from promptbudget.engines.capabilities import BUILTIN_CAPABILITIES
 from promptbudget.engines.models import (DEFAULT_MODEL, Lifecycle, canonical_model_id, check_lifecycle,

@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import pytest
 
-from promptbudget.budget.sweep import SweepConfig
+from promptbudget.budget.setting_sweep import SweepConfig
 from promptbudget.confidence.runner import SplitConfig
 from promptbudget.experiment.runtime_fields import RuntimeFields
 from promptbudget.optimize.config import OptimizeConfig

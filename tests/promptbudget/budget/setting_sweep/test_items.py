@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from promptbudget.budget import sweep_cli
-from promptbudget.budget.sweep import load_prompts
+from promptbudget.budget.setting_sweep import load_prompts
 from promptbudget.errors import UsageError
 
 

@@ -22,14 +22,14 @@ and `results` (summaries, the learned policy and its evaluation).
 from .config import (ADAPTIVE_ALLOWANCE, DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, METRICS, SPLITS,
                      SWEEP_SCHEMA, SweepConfig)
 from .items import PromptItem, PromptSet, load_items_source, load_prompts, read_system_prompt
-from .planning import (ENFORCEMENT_NOTES, PlannedSetting, SweepPlan, default_policy_path,
+from .planning import (ENFORCEMENT_NOTES, PlannedSetting, BudgetSweepPlan, default_policy_path,
                        make_plan, plan_settings, slug)
 from .results import build_results, pricing_status, setting_row, summarize_split
 from .running import answer_setting, classify_items, item_record, run_sweep
 
 __all__ = [
     "ADAPTIVE_ALLOWANCE", "DEFAULT_MODEL", "DEFAULT_SAMPLES", "DEFAULT_SWEEP_BUDGETS", "ENFORCEMENT_NOTES", "METRICS",
-    "SPLITS", "SWEEP_SCHEMA", "PlannedSetting", "PromptItem", "PromptSet", "SweepConfig", "SweepPlan",
+    "SPLITS", "SWEEP_SCHEMA", "PlannedSetting", "PromptItem", "PromptSet", "SweepConfig", "BudgetSweepPlan",
     "answer_setting", "build_results", "classify_items", "default_policy_path", "item_record",
     "load_items_source", "load_prompts", "make_plan", "plan_settings", "pricing_status", "read_system_prompt",
     "run_sweep", "setting_row", "slug", "summarize_split",

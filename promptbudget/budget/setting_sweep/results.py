@@ -18,7 +18,7 @@ from ..allocator import Policy, learn_policy
 from ..classifier import COMPLEXITY_CLASSES, Classification
 from ..evaluation import evaluate_allocator
 from .config import METRICS, SWEEP_SCHEMA
-from .planning import ENFORCEMENT_NOTES, PlannedSetting, SweepPlan
+from .planning import ENFORCEMENT_NOTES, PlannedSetting, BudgetSweepPlan
 
 
 def pricing_status(engine: Engine) -> str:
@@ -72,7 +72,7 @@ def setting_row(planned: PlannedSetting, records: list[dict[str, Any]], graded: 
     return row
 
 
-def summarize_split(plan: SweepPlan, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summarize_split(plan: BudgetSweepPlan, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = [setting_row(p, [r for r in records if r["setting"] == p.setting.label], plan.graded, plan.kind,
                         plan.enforcement) for p in plan.settings]
     if plan.graded:
@@ -90,7 +90,7 @@ def _cost_axis(row: dict[str, Any]) -> float:
     return float(cost) if cost else float(row.get("mean_output_tokens") or 0.0)
 
 
-def _learn_and_evaluate(plan: SweepPlan, records: list[dict[str, Any]], counts: dict[str, int],
+def _learn_and_evaluate(plan: BudgetSweepPlan, records: list[dict[str, Any]], counts: dict[str, int],
                         classifications: dict[str, Classification],
                         warnings: list[str]) -> tuple[Policy | None, dict[str, Any] | None]:
     """The policy learned on the learn split and its evaluation on --split (None, None for a case study)."""
@@ -117,7 +117,7 @@ def _learn_and_evaluate(plan: SweepPlan, records: list[dict[str, Any]], counts: 
     return policy, evaluation
 
 
-def _summaries(plan: SweepPlan, records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _summaries(plan: BudgetSweepPlan, records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(summary per split, summary per split and complexity class)."""
     summary: dict[str, list[dict[str, Any]]] = {}
     by_class: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -132,7 +132,7 @@ def _summaries(plan: SweepPlan, records: list[dict[str, Any]]) -> tuple[dict[str
     return summary, by_class
 
 
-def _engine_block(plan: SweepPlan) -> dict[str, Any]:
+def _engine_block(plan: BudgetSweepPlan) -> dict[str, Any]:
     price = plan.answer_engine.price()
     return {"model": plan.answer_engine.model_string, "spec": plan.config.model,
             "capabilities": plan.answer_engine.capabilities().to_dict(), "enforcement": plan.enforcement,
@@ -140,7 +140,7 @@ def _engine_block(plan: SweepPlan) -> dict[str, Any]:
             "price": None if price is None else asdict(price)}
 
 
-def build_results(plan: SweepPlan, runtime: Runtime, classifications: dict[str, Classification],
+def build_results(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict[str, Classification],
                   records: list[dict[str, Any]], *, status: str, error: str | None,
                   elapsed_s: float) -> dict[str, Any]:
     config = plan.config

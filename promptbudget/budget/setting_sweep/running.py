@@ -18,7 +18,7 @@ from ...experiment.status import ending_status
 from ...ledger import CallRecord, call_scope, current_scope
 from ...runtime import Runtime
 from ..classifier import Classification
-from .planning import PlannedSetting, SweepPlan
+from .planning import PlannedSetting, BudgetSweepPlan
 from .results import build_results
 
 Progress = Callable[[], None] | None
@@ -39,7 +39,8 @@ class RecordingEngine(RoleEngine):
         return completion
 
 
-def classify_items(plan: SweepPlan, threads: int, into: dict[str, Classification], on_done: Progress = None) -> None:
+def classify_items(plan: BudgetSweepPlan, threads: int, into: dict[str, Classification],
+                   on_done: Progress = None) -> None:
     """Classify every unique item once, filling `into` as calls finish (kept if the run stops)."""
     unique: dict[str, Any] = {}
     for items in plan.items.values():
@@ -83,7 +84,7 @@ def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResu
     }
 
 
-def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: PlannedSetting,
+def answer_setting(plan: BudgetSweepPlan, runtime: Runtime, split: str, planned: PlannedSetting,
                    classifications: dict[str, Classification], records: list[dict[str, Any]],
                    on_progress: Progress, batch: Any = None) -> None:
     """Answer one split at one setting, appending a record per answered item (also when the cap stops it).
@@ -120,7 +121,7 @@ def answer_setting(plan: SweepPlan, runtime: Runtime, split: str, planned: Plann
                                            engine.completions.get(item.id)))
 
 
-def answer_all(plan: SweepPlan, runtime: Runtime, classifications: dict[str, Classification],
+def answer_all(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict[str, Classification],
                records: list[dict[str, Any]], on_progress: Progress, batch: Any = None) -> None:
     if batch is not None:  # --batch: every cell's answers in one set of Message Batches (batches/cells.py)
         from ...batches.cells import Cell, prefetch
@@ -133,7 +134,7 @@ def answer_all(plan: SweepPlan, runtime: Runtime, classifications: dict[str, Cla
             answer_setting(plan, runtime, split, planned, classifications, records, on_progress, batch)
 
 
-def run_sweep(plan: SweepPlan, runtime: Runtime, *, on_progress: Progress = None,
+def run_sweep(plan: BudgetSweepPlan, runtime: Runtime, *, on_progress: Progress = None,
               between: Callable[[dict[str, Classification]], None] | None = None,
               batch: Any = None) -> dict[str, Any]:
     """Classify, answer at every setting, summarize, learn a policy and evaluate it. Returns the results.

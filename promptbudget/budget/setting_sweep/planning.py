@@ -135,7 +135,7 @@ def slug(text: str, limit: int = 40) -> str:
 
 
 @dataclass
-class SweepPlan:
+class BudgetSweepPlan:
     config: SweepConfig
     task: Any
     task_name: str
@@ -159,7 +159,7 @@ class SweepPlan:
 
 
 def make_plan(config: SweepConfig, runtime: Runtime,
-              choose_settings: Callable[[Engine, Capabilities], list[Setting]] | None = None) -> SweepPlan:
+              choose_settings: Callable[[Engine, Capabilities], list[Setting]] | None = None) -> BudgetSweepPlan:
     """Everything the sweep will do, checked before any model call or file write.
 
     `choose_settings(engine, capabilities)` replaces --budgets / --efforts (the case study's candidates).
@@ -189,7 +189,7 @@ def make_plan(config: SweepConfig, runtime: Runtime,
         check_output_path(policy_output, "--policy_output")
         if policy_output.resolve() == output.resolve():
             raise UsageError("--policy_output and --output name the same file")
-    return SweepPlan(config, task, task.name, graded, system_prompt, items, answer_engine, classifier, kind,
+    return BudgetSweepPlan(config, task, task.name, graded, system_prompt, items, answer_engine, classifier, kind,
                      enforcement, settings, output, policy_output, warnings)
 
 
