@@ -85,10 +85,17 @@ def thinking_ladder(config: OptimizeConfig, engine: Any) -> tuple[list[Rung], in
     explicit = config.thinking_budget is not None or config.effort is not None or not config.thinking_enabled
     if settings is not None and thinking not in settings:
         if explicit:
-            flag = "--efforts" if settings[0].mode == "adaptive" or settings[-1].mode == "adaptive" else "--budgets"
-            raise UsageError(f"the starting setting '{thinking.describe()}' is not on the ladder "
-                             f"{' '.join(s.describe() for s in settings)}; add it to {flag} or drop the flag that "
-                             "sets it, and the run starts on the richest rung")
+            raise UsageError(_off_the_ladder(thinking, settings))
         thinking = settings[-1]
     ladder = build_ladder(settings, thinking, caps, engine.model_string, cap)
     return ladder, rung_index(ladder, thinking)
+
+
+def _off_the_ladder(start: Thinking, settings: list[Thinking]) -> str:
+    modes = {s.mode for s in settings} - {"off"}
+    if start.mode != "off" and modes and start.mode not in modes:
+        return ("a ladder holds either manual budgets or effort levels, not both: the starting setting is "
+                f"'{start.describe()}'; give --budgets with --thinking_budget or --efforts with --effort")
+    flag = "--efforts" if "adaptive" in modes | {start.mode} else "--budgets"
+    return (f"the starting setting '{start.describe()}' is not on the ladder {' '.join(s.describe() for s in settings)}; "
+            f"add it to {flag} or drop the flag that sets it, and the run starts on the richest rung")

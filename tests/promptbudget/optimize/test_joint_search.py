@@ -95,7 +95,7 @@ def test_current_rung_is_the_chosen_pair_after_the_ladder_stage(tmp_path):
 
 def test_a_bad_ladder_exits_2_and_writes_nothing(tmp_path):
     for args, message in [(["--budgets", "4096", "1024"], "must be sorted"),
-                          (["--budgets", "0", "1024", "--effort", "low"], "not on the ladder"),
+                          (["--budgets", "0", "1024", "--effort", "low"], "not both"),
                           (["--budgets", "0", "1024", "--no_thinking_search"], "drop --no_thinking_search"),
                           (["--efforts", "low", "--thinking_budget", "2048"], "not both")]:
         result = optimize("--model", "mock", *SMALL, *args, "--output_dir", "out", cwd=tmp_path)
