@@ -114,7 +114,7 @@ def test_an_interrupted_joint_run_resumes_to_the_same_result(tmp_path):
 
     model = write_script(tmp_path / "b" / "s.json", **LONG)
     config = OptimizeConfig(task="GSM8K_DSPy", model=model, max_epochs=3, steps_per_epoch=2, batch_size=3,
-                            eval_samples=8, test_samples=8, output_dir=str(tmp_path / "b" / "out"),
+                            eval_samples=40, test_samples=8, output_dir=str(tmp_path / "b" / "out"),
                             cache_dir=str(tmp_path / "b" / "cache"), quiet=True, budgets=("0", "1024", "16000"))
     with pytest.raises(KeyboardInterrupt):
         OptimizationRun(config, events=stop_after_two_steps).run()
