@@ -11,6 +11,7 @@ from typing import Any
 from .cache import RequestCache, default_cache_dir
 from .cli_support import check_input_file, check_output_path
 from .engines import Engine, EngineOptions, ModelSpec, create_engine, parse_model_spec
+from .engines.platform_flags import add_platform_arguments
 from .errors import UsageError
 from .gguf_file import check_gguf
 from .ledger import Ledger
@@ -30,6 +31,7 @@ def add_runtime_arguments(parser: argparse.ArgumentParser, *, default_model: str
     group.add_argument("--cache_dir", default=None,
                        help="request cache folder (default: $PROMPTBUDGET_CACHE_DIR or ~/.cache/promptbudget)")
     group.add_argument("--no_cache", action="store_true", help="do not read or write the request cache")
+    add_platform_arguments(group)
 
 
 @dataclass(frozen=True)

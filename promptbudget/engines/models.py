@@ -41,6 +41,28 @@ def sdk_end_of_life() -> dict[str, date]:
     return {model: parse_sdk_date(text) for model, text in DEPRECATED_MODELS.items()}
 
 
+RECORDED_END_OF_LIFE: dict[str, date] = {
+    "claude-mythos-preview": date(2026, 6, 30),
+    "claude-sonnet-4-5": date(2026, 11, 30),
+    "claude-sonnet-4-5-20250929": date(2026, 11, 30),
+    "claude-opus-4-5": date(2027, 1, 22),
+    "claude-opus-4-5-20251101": date(2027, 1, 22),
+}
+"""Our own copy of the SDK's deprecation dates (anthropic 2.14's `DEPRECATED_MODELS`): an SDK
+release drops a model from its data once it is retired (2.15 forgets claude-sonnet-4-5), and
+a retired id must still be refused. Add a row whenever an SDK release announces a new date."""
+
+RECORDED_SOURCE = "promptbudget's retirement record (from anthropic 2.14's deprecation data)"
+SDK_SOURCE = "the anthropic SDK's deprecation data"
+
+
+def end_of_life_dates() -> dict[str, tuple[date, str]]:
+    """Every known end-of-life date and its source: the installed SDK's, else our record."""
+    dates = {model: (day, RECORDED_SOURCE) for model, day in RECORDED_END_OF_LIFE.items()}
+    dates.update({model: (day, SDK_SOURCE) for model, day in sdk_end_of_life().items()})
+    return dates
+
+
 @lru_cache(maxsize=1)
 def sdk_budget_deprecated() -> frozenset[str]:
     """Models on which the SDK warns for `thinking.type=enabled` (a manual budget)."""
@@ -80,27 +102,28 @@ class Lifecycle:
 
 def lifecycle_of(model_id: str, *, api_state: str | None = None, api_retires_at: date | None = None,
                  trust_sdk_dates: bool = True, today: date | None = None) -> Lifecycle:
-    """Combine the Models API's lifecycle (authoritative when known) with the SDK's data.
+    """Combine the Models API's lifecycle (authoritative when known) with the known dates.
 
-    Without an answer from the Models API, a model whose SDK end-of-life date has passed is
+    Without an answer from the Models API, a model whose end-of-life date has passed is
     retired when `trust_sdk_dates` (Anthropic and its platforms), else only deprecated
     (a compatible server that happens to use the name)."""
-    end_of_life = api_retires_at or sdk_end_of_life().get(model_id)
+    known = end_of_life_dates().get(model_id)
+    end_of_life = api_retires_at or (known[0] if known else None)
     if api_state in ("retired", "deprecated"):
         return Lifecycle(api_state, end_of_life, "the Models API")
-    sdk_date = sdk_end_of_life().get(model_id)
-    if sdk_date is None:
+    if known is None:
         return Lifecycle("active", None, "the Models API" if api_state else "")
+    known_date, source = known
     today = today or date.today()
-    if api_state is None and trust_sdk_dates and sdk_date <= today:
-        return Lifecycle("retired", sdk_date, "the anthropic SDK's deprecation data")
-    return Lifecycle("deprecated", sdk_date, "the anthropic SDK's deprecation data")
+    if api_state is None and trust_sdk_dates and known_date <= today:
+        return Lifecycle("retired", known_date, source)
+    return Lifecycle("deprecated", known_date, source)
 
 
 def suggested_replacement(model_id: str, is_priced: Callable[[str], bool] = lambda _: True) -> str:
     """The newest model of the same line that is not deprecated, preferring one with a known price."""
     line = model_line(model_id)
-    retiring = sdk_end_of_life()
+    retiring = end_of_life_dates()
     candidates = [m for m in sdk_model_ids() if model_line(m) == line and m not in retiring and m != model_id]
     candidates.sort(key=_version, reverse=True)
     priced = [m for m in candidates if is_priced(m)]

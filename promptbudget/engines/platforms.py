@@ -3,14 +3,18 @@
 Calls, thinking settings, usage, retries and the request cache work exactly as for the
 first-party API (the same `AnthropicEngine`, another client). What differs:
 
-* credentials and region come from each platform's usual environment: for Bedrock
+* credentials and region come from each platform's usual environment, which the flags
+  --aws_region, --aws_profile, --vertex_region and --vertex_project override
+  (platform_flags.py): for Bedrock
   `AWS_REGION` / `AWS_DEFAULT_REGION` (or the profile's region), `AWS_PROFILE`,
   `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` or
   `AWS_BEARER_TOKEN_BEDROCK`; for Vertex AI `CLOUD_ML_REGION`, `ANTHROPIC_VERTEX_PROJECT_ID` and
   Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, or
   `gcloud auth application-default login`). They are checked before any call and never stored.
 * neither platform serves the Models API: capabilities and lifecycle come from the built-in
-  table and the SDK's data, under the model's first-party id (`canonical_model_id`).
+  table and the SDK's data, under the model's first-party id (`canonical_model_id`). Whether
+  the platform serves the id is asked at plan time, free: Vertex AI's count-tokens, Bedrock's
+  control plane (bedrock_control.py).
 * prices come from the platform's own table in prices.json (`bedrock/...`, `vertex/...`, with
   `-regional` tables for regional endpoints), never from the first-party rows.
 """
@@ -18,11 +22,13 @@ first-party API (the same `AnthropicEngine`, another client). What differs:
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from ..errors import UsageError
 from ..pricing import Price
 from .anthropic_engine import AnthropicEngine
+from .bedrock_control import BedrockCheckWarning, check_bedrock_model
 from .capabilities import BUILTIN_CAPABILITIES, Capabilities
 from .models import bedrock_endpoint_scope, canonical_model_id
 
@@ -108,7 +114,12 @@ class BedrockEngine(PlatformEngine):
             raise UsageError(f"{self.model_string}: Bedrock names Claude models like "
                              "us.anthropic.claude-sonnet-4-5-20250929-v1:0 (an inference profile) or "
                              "anthropic.claude-sonnet-4-5-20250929-v1:0")
-        return super()._discover_capabilities()
+        caps = super()._discover_capabilities()
+        warning = check_bedrock_model(self.model, self.model_string, region=self.client.aws_region,
+                                      profile=self.client.aws_profile)
+        if warning is not None:
+            warnings.warn(warning, BedrockCheckWarning, stacklevel=4)
+        return caps
 
 
 def bedrock_settings() -> dict[str, Any]:
@@ -123,15 +134,16 @@ def bedrock_settings() -> dict[str, Any]:
     try:
         session = boto3.Session(profile_name=profile)
     except botocore.exceptions.ProfileNotFound:
-        raise UsageError(f"AWS_PROFILE={profile!r} is not a profile in your AWS config; run "
-                         "`aws configure --profile NAME` or unset AWS_PROFILE") from None
+        raise UsageError("the AWS profile given by --aws_profile (or $AWS_PROFILE) is not in your AWS config; "
+                         "run `aws configure --profile NAME` or pass a profile that exists") from None
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or session.region_name
     if not region:
-        raise UsageError("the bedrock engine needs an AWS region: set AWS_REGION (e.g. `export AWS_REGION=us-east-1`) "
-                         "or give your AWS profile a region")
+        raise UsageError("the bedrock engine needs an AWS region: pass --aws_region (e.g. --aws_region us-east-1), "
+                         "set AWS_REGION, or give your AWS profile a region")
     if token is None and session.get_credentials() is None:
         raise UsageError("the bedrock engine found no AWS credentials: set AWS_ACCESS_KEY_ID and "
-                         "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or AWS_BEARER_TOKEN_BEDROCK (a Bedrock API key)")
+                         "AWS_SECRET_ACCESS_KEY, pass --aws_profile NAME, or set AWS_BEARER_TOKEN_BEDROCK "
+                         "(a Bedrock API key)")
     if token is not None:
         return {"aws_region": region, "api_key": token}
     return {"aws_region": region, "aws_profile": profile}
@@ -180,8 +192,8 @@ def vertex_settings() -> dict[str, Any]:
         raise UsageError(f"the vertex engine needs google-auth: {VERTEX_EXTRA}") from None
     region = os.environ.get("CLOUD_ML_REGION") or None
     if not region:
-        raise UsageError("the vertex engine needs a region: set CLOUD_ML_REGION (e.g. `export CLOUD_ML_REGION=us-east5`"
-                         " or `global`)")
+        raise UsageError("the vertex engine needs a region: pass --vertex_region (e.g. --vertex_region us-east5, "
+                         "or global) or set CLOUD_ML_REGION")
     try:
         credentials, found_project = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
     except google.auth.exceptions.DefaultCredentialsError:
@@ -189,7 +201,8 @@ def vertex_settings() -> dict[str, Any]:
                          "login` or set GOOGLE_APPLICATION_CREDENTIALS to a credentials file") from None
     project = os.environ.get("ANTHROPIC_VERTEX_PROJECT_ID") or found_project
     if not project:
-        raise UsageError("the vertex engine needs a Google Cloud project: set ANTHROPIC_VERTEX_PROJECT_ID")
+        raise UsageError("the vertex engine needs a Google Cloud project: pass --vertex_project PROJECT_ID or set "
+                         "ANTHROPIC_VERTEX_PROJECT_ID")
     return {"region": region, "project_id": project, "credentials": credentials}
 
 

@@ -1,61 +1,58 @@
 """The expected cost of a run, measured from a pilot: `--dry_run --pilot N`.
 
-The pilot answers the first N validation items with the starting prompt through the run's own
-answer engine (the same requests validation makes, so the cache serves them to the run later).
-Each answer phase of `ceiling_plan` is projected as its call count times the measured mean
-per-call cost; the range is a bootstrap (5th-95th percentile) of that mean. Call counts stay
-the ceiling's (every step makes a candidate), so the projection overstates runs whose candidates
-fail the minibatch gate or stop validation early. Feedback and optimizer calls are not measured
-by the pilot: they are projected at their worst case, except that a feedback call's input
-carries two answer responses, counted at the measured mean output instead of max_tokens.
+The pilot makes real, paid calls (through the ledger and --max_cost), each one a request the
+run itself would make, so the cache serves them to the run later:
+
+1. the first N validation items and the first step's training batch answered with the
+   starting prompt, at every rung of the ladder (one rung for a prompt-only search);
+2. one pilot step: the first step's feedback and optimizer calls, and the candidate prompt
+   answering the batch (the minibatch gate) and the N validation items.
+
+`simulate.SimulatedRun` then plays the run's own schedule and decision rules on answers drawn
+from these measurements, once per bootstrap draw (`simulate.draw_parameters`). The expected
+cost is the mean over the draws; the range is their 5th-95th percentile.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from tabulate import tabulate
 
-from ..engines import Usage
 from ..errors import UsageError
-from .estimate import PlannedPhase, ceiling_plan
-from .evaluate import answer_items
+from .estimate import ceiling_plan
+from .evaluate import answer_items, summarize
+from .simulate import Answer, Measurements, Schedule, SimulatedRun, draw_parameters
 
-BOOTSTRAP_DRAWS = 2000
+SIMULATED_RUNS = 400
 
 
 @dataclass(frozen=True)
 class Projection:
     phase: str
-    calls: int
+    calls: float
+    """Expected (mean simulated) number of paid calls."""
     expected_usd: float
     low_usd: float
     high_usd: float
-    measured: bool
-    """False: projected at the phase's worst case (the pilot measures answers only)."""
 
 
 @dataclass(frozen=True)
 class PilotResult:
     items: int
+    """--pilot: the validation items measured (the first training batch is measured too)."""
+    calls: int
     cost_usd: float
     mean_input_tokens: float
     mean_output_tokens: float
+    pilot_step: str
+    """What the pilot step measured, in words."""
     rows: list[Projection]
-
-    @property
-    def expected_usd(self) -> float:
-        return sum(r.expected_usd for r in self.rows)
-
-    @property
-    def low_usd(self) -> float:
-        return sum(r.low_usd for r in self.rows)
-
-    @property
-    def high_usd(self) -> float:
-        return sum(r.high_usd for r in self.rows)
+    expected_usd: float
+    low_usd: float
+    high_usd: float
 
 
 def check_pilot_size(run: Any) -> None:
@@ -66,65 +63,127 @@ def check_pilot_size(run: Any) -> None:
                          f"(got {size}); pass --pilot {max(1, min(size, available))} or raise --eval_samples")
 
 
+def _answered(run: Any, prompt: str, items: list[Any], rung: int) -> list[tuple[Any, Any]]:
+    """The run's own requests (so its cache serves them later), labelled as the pilot's in the ledger."""
+    return answer_items(prompt, items, run.answer_at(rung), run.plan.task, threads=run.config.num_threads,
+                        scope={"checkpoint": 0, "phase": "pilot"})
+
+
+def _answers(run: Any, prompt: str, items: list[Any], rung: int) -> list[Answer]:
+    return [Answer(r.correct, r.has_answer, r.input_tokens, r.output_tokens, r.stop_reason, r.thinking_tokens,
+                   r.cost_usd) for r, _ in _answered(run, prompt, items, rung)]
+
+
+def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Answer]
+                ) -> tuple[list[tuple[Answer, Answer]], str]:
+    """The first step's prompt edit, made for real: (start, candidate) answer pairs on every measured item
+    (`batch` is among `items`, answered already: the training answers come from the cache)."""
+    plan, start = run.plan, run.plan.start_rung
+    focus = run.focus(0)
+    answered = _answered(run, plan.starting_prompt, batch, start)
+    targets = [(item, pair) for item, pair in zip(batch, answered) if focus == "efficiency" or not pair[0].correct]
+    if not targets:  # an accuracy step with nothing to fix writes no candidate: measure an efficiency edit
+        focus, targets = "efficiency", list(zip(batch, answered))
+    median = summarize([r for r, _ in answered])["median_output_tokens"]
+    record: dict[str, Any] = {"optimizer_error": None}
+    candidate = run._propose(focus, plan.starting_prompt, targets, median, 0, record)
+    if record["optimizer_error"] is not None or candidate == plan.starting_prompt.strip():
+        return [], f"the {focus} edit wrote no new prompt"
+    pairs = list(zip(measured, _answers(run, candidate, items, start)))
+    return pairs, f"an {focus} edit of the starting prompt, compared on {len(pairs)} items"
+
+
+def measure(run: Any) -> tuple[Measurements, str]:
+    """The pilot's calls: the pilot items and the first training batch at every rung, then the pilot step."""
+    plan, key = run.plan, run.plan.task.format_question
+    items = plan.val_items[:run.config.pilot]
+    batch = run.batch(0, 0) if plan.total_steps else []
+    items += [item for item in batch if key(item) not in {key(i) for i in items}]
+    rungs = {r: _answers(run, plan.starting_prompt, items, r) for r in range(len(plan.ladder or [None]))}
+    before = len(run.runtime.ledger.records())
+    pairs, step = (_pilot_step(run, batch, items, rungs[plan.start_rung]) if batch
+                   else ([], "none: the run has no steps"))
+    helpers = [r for r in run.runtime.ledger.records()[before:] if r.role != "answer"]
+    feedback = [r.cost_usd or 0.0 for r in helpers if r.role == "feedback"]
+    optimizer = [r.cost_usd or 0.0 for r in helpers if r.role == "optimizer"]
+    if not pairs:  # no candidate to compare: a candidate answers like a fresh draw of the pilot's answers
+        start = rungs[plan.start_rung]
+        pairs = [(a, b) for a in start for b in start]
+        step += "; a candidate is modelled as an independent redraw of the pilot's answers"
+    return Measurements([key(item) for item in items], rungs, pairs, feedback or [0.0], optimizer or [0.0]), step
+
+
+def schedule(run: Any) -> Schedule:
+    config, plan = run.config, run.plan
+    key = plan.task.format_question
+    steps = [(index, run.focus(index // config.steps_per_epoch),
+              [key(item) for item in run.batch(*divmod(index, config.steps_per_epoch))])
+             for index in range(plan.total_steps)]
+    return Schedule(steps, [key(i) for i in plan.val_items] if config.run_validation else [],
+                    [key(i) for i in plan.test_items], list(plan.ladder), plan.start_rung, config.run_validation,
+                    run.acceptance, plan.answer.engine.price())
+
+
 def run_pilot(run: Any) -> PilotResult:
-    """Answer the pilot items (paid, through the ledger and --max_cost) and project every phase."""
+    """Make the pilot's calls (paid), then project every phase from simulated runs."""
     check_pilot_size(run)
-    plan, answer = run.plan, run.plan.answer
-    price = answer.engine.price()
-    if price is None:
-        raise UsageError(f"--pilot needs a price for {answer.model_string}; add it with --prices FILE")
-    spent_before = run.runtime.ledger.spent_usd
-    answered = answer_items(plan.starting_prompt, plan.val_items[:run.config.pilot], answer, plan.task,
-                            threads=run.config.num_threads, scope={"checkpoint": 0, "phase": "pilot"})
-    usages = [completion.usage for _, completion in answered]
-    per_call = np.array([price.cost(Usage(input_tokens=u.input_tokens, output_tokens=u.output_tokens))
-                         for u in usages])
-    mean_output = float(np.mean([u.output_tokens for u in usages]))
-    rows = [_project(_measured_feedback(row, run, mean_output), per_call, run.config.seed)
-            for row in ceiling_plan(run)]
-    return PilotResult(len(usages), run.runtime.ledger.spent_usd - spent_before,
-                       float(np.mean([u.input_tokens for u in usages])),
-                       mean_output, rows)
+    if run.plan.answer.engine.price() is None:
+        raise UsageError(f"--pilot needs a price for {run.plan.answer.model_string}; add it with --prices FILE")
+    ledger = run.runtime.ledger
+    spent, calls = ledger.spent_usd, len(ledger.records())
+    measured, step = measure(run)
+    plan = schedule(run)
+    rng = np.random.default_rng(run.config.seed)
+    runs = []
+    for _ in range(SIMULATED_RUNS):
+        simulated = SimulatedRun(plan, measured, draw_parameters(measured, plan.start_rung, rng), rng)
+        simulated.run()
+        runs.append(simulated)
+    start = measured.rungs[plan.start_rung]
+    paid = sum(not record.cached for record in ledger.records()[calls:])
+    return PilotResult(run.config.pilot, paid, ledger.spent_usd - spent,
+                       float(np.mean([a.input_tokens for a in start])),
+                       float(np.mean([a.output_tokens for a in start])), step, _rows(run, runs), *_total(runs))
 
 
-def _measured_feedback(row: PlannedPhase, run: Any, mean_output: float) -> PlannedPhase:
-    """The feedback phase with its two worst-case responses replaced by the measured mean answer."""
-    if row.phase != "feedback (backward)" or row.ceiling_usd is None:
-        return row
-    richest = max([run.plan.answer.max_tokens, *(rung.max_tokens for rung in run.plan.ladder or [])])
-    input_tokens = max(0, row.max_input_tokens - 2 * richest + 2 * round(mean_output))
-    price = run.plan.feedback.engine.price()
-    per_call = price.cost(Usage(input_tokens=input_tokens, output_tokens=row.max_output_tokens))
-    return replace(row, max_input_tokens=input_tokens, ceiling_usd=per_call * row.calls)
+def _rows(run: Any, runs: list[SimulatedRun]) -> list[Projection]:
+    phases = [row.phase for row in ceiling_plan(run)]
+    phases += sorted({phase for r in runs for phase in r.cost} - set(phases))
+    rows = []
+    for phase in phases:
+        cost = np.array([r.cost.get(phase, 0.0) for r in runs])
+        calls = float(np.mean([r.calls.get(phase, 0) for r in runs]))
+        low, high = np.percentile(cost, [5, 95])
+        rows.append(Projection(phase, calls, float(cost.mean()), float(low), float(high)))
+    return rows
 
 
-def _project(row: PlannedPhase, per_call: np.ndarray, seed: int) -> Projection:
-    if row.role != "answer":
-        worst = row.ceiling_usd or 0.0
-        return Projection(row.phase, row.calls, worst, worst, worst, measured=False)
-    rng = np.random.default_rng(seed)
-    means = rng.choice(per_call, size=(BOOTSTRAP_DRAWS, len(per_call)), replace=True).mean(axis=1)
-    low, high = np.percentile(means, [5, 95])
-    return Projection(row.phase, row.calls, float(per_call.mean()) * row.calls, float(low) * row.calls,
-                      float(high) * row.calls, measured=True)
+def _total(runs: list[SimulatedRun]) -> tuple[float, float, float]:
+    totals = np.array([sum(r.cost.values()) for r in runs])
+    low, high = np.percentile(totals, [5, 95])
+    return float(totals.mean()), float(low), float(high)
 
 
-def _basis(row: Projection) -> str:
-    if row.measured:
-        return "measured"
-    return "worst case, measured responses" if row.phase == "feedback (backward)" else "at worst case"
+HOW = ("how the estimate was made: {runs} simulated runs, each on a bootstrap resample of the pilot's answers, "
+       "play this run's schedule (its seeded focuses and training batches) through the loop's own rules (thinking "
+       "moves, minibatch gate, validation's early stop, acceptance rule, ladder stage); each answer is a pilot "
+       "item's measured answer at that setting, a new prompt answers like the measured candidate did (right with "
+       "the probability the measured pairs give, Beta(1, 1) prior; its parent's tokens times a measured token "
+       "ratio), a cached answer costs nothing, and feedback and optimizer calls cost what the pilot step's did. "
+       "The range is the 5th-95th percentile over the simulated runs.")
 
 
 def pilot_report(result: PilotResult) -> str:
-    table = tabulate([[r.phase, r.calls, f"${r.expected_usd:.4f}", f"${r.low_usd:.4f}-${r.high_usd:.4f}",
-                       _basis(r)] for r in result.rows],
-                     headers=["Phase", "Calls (max)", "Expected", "Range (5-95%)", "Basis"])
+    table = tabulate([[r.phase, f"{r.calls:.1f}", f"${r.expected_usd:.4f}", f"${r.low_usd:.4f}-${r.high_usd:.4f}"]
+                      for r in result.rows],
+                     headers=["Phase", "Calls (expected)", "Expected", "Range (5-95%)"])
     return "\n".join([
-        f"pilot: {result.items} validation items answered with the starting prompt, costing "
-        f"${result.cost_usd:.4f} (cached: the run reuses them); mean {result.mean_input_tokens:.0f} input and "
-        f"{result.mean_output_tokens:.0f} output tokens per answer",
+        f"pilot: {result.items} validation items and the first training batch answered with the starting prompt, "
+        "and one pilot step "
+        f"({result.pilot_step}): {result.calls} paid calls costing ${result.cost_usd:.4f} (cached: the run gets back "
+        f"those it makes again); mean {result.mean_input_tokens:.0f} input and {result.mean_output_tokens:.0f} output tokens per "
+        "answer",
         table,
-        f"expected cost ${result.expected_usd:.4f} (range ${result.low_usd:.4f}-${result.high_usd:.4f}): answers "
-        "from the pilot's measured cost per call, feedback and optimizer calls at worst case, every step "
-        "assumed to make a candidate",
+        f"expected cost ${result.expected_usd:.4f} (5-95% range ${result.low_usd:.4f}-${result.high_usd:.4f})",
+        HOW.format(runs=SIMULATED_RUNS),
     ])

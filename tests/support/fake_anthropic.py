@@ -40,6 +40,7 @@ import hashlib
 import itertools
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -52,7 +53,7 @@ from urllib.parse import parse_qsl
 
 from .fake_batches import BatchError, BatchSettings, FakeBatches
 
-from .fake_platforms import handle_platform, platform_route
+from .fake_platforms import control_plane_route, handle_control_plane, handle_platform, platform_route
 
 __all__ = [
     "Reply",
@@ -360,6 +361,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, self.fake._models_list())
             elif path.startswith("/v1/models/") and self.fake.serve_models_api:
                 self._send_json(200, self.fake._model_info(path[len("/v1/models/"):]))
+            elif control_plane_route(path) is not None:  # Bedrock's control plane (fake_platforms.py)
+                handle_control_plane(self, control_plane_route(path))
             else:
                 raise _APIError(404, "not_found_error", f"Not found: {path}")
         except _APIError as e:
@@ -566,6 +569,8 @@ class FakeAnthropicServer:
         self._sent_usage: list[dict] = []
         self._fault_counts: Counter = Counter()
         self._platform_calls: list[dict] = []
+        self.bedrock_control_error: str | None = None
+        self.bedrock_profile_only: set[str] = set()
         self._ids = itertools.count(1)
         self._conns: set = set()
         self._httpd: _HTTPServer | None = None
@@ -634,13 +639,16 @@ class FakeAnthropicServer:
 
     @property
     def platform_calls(self) -> list[dict]:
-        """Bedrock / Vertex / OAuth requests: platform, kind, model, stream, region, project, auth scheme."""
+        """Bedrock / Vertex / OAuth requests: platform, kind, model, stream, region, project, auth scheme,
+        and for SigV4-signed calls the signed region and service."""
         with self._lock:
             return [dict(c) for c in self._platform_calls]
 
     def _record_platform_call(self, route: Any, headers: Any) -> None:
         auth = str(headers.get("authorization") or "")
-        record = {**route.__dict__, "auth_scheme": auth.split(" ", 1)[0] if auth else None}
+        scope = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request", auth)  # SigV4: region, service
+        record = {**route.__dict__, "auth_scheme": auth.split(" ", 1)[0] if auth else None,
+                  "signed_region": scope.group(1) if scope else None, "signed_service": scope.group(2) if scope else None}
         with self._lock:
             self._platform_calls.append(record)
 

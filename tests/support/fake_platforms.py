@@ -9,6 +9,11 @@ platform's path; the fake serves those paths with the same replies, usage and fa
 * Vertex AI: ``POST /projects/{p}/locations/{r}/publishers/anthropic/models/{id}:rawPredict``
   (JSON), ``:streamRawPredict`` (server-sent events, as first-party), and
   ``.../models/count-tokens:rawPredict``.
+* Bedrock's control plane: ``GET /foundation-models/{id}`` (GetFoundationModel) and
+  ``GET /inference-profiles/{id}`` (GetInferenceProfile), as boto3's ``bedrock`` client calls
+  them (point it here with ``AWS_ENDPOINT_URL_BEDROCK``). ``fake.bedrock_control_error`` (an
+  AWS error code such as ``AccessDeniedException``) makes every control-plane call fail with
+  it; ``fake.bedrock_profile_only`` names base models served only through inference profiles.
 * ``POST /token``: a Google OAuth token endpoint, so Application Default Credentials from a
   fake ``authorized_user`` file can be refreshed against the loopback server.
 
@@ -28,6 +33,9 @@ from typing import Any
 from urllib.parse import unquote
 
 _BEDROCK = re.compile(r"^/model/(?P<model>[^/]+)/(?P<kind>invoke|invoke-with-response-stream)$")
+_BEDROCK_CONTROL = re.compile(r"^/(?P<kind>foundation-models|inference-profiles)/(?P<model>[^/]+)$")
+_AWS_STATUS = {"AccessDeniedException": 403, "ResourceNotFoundException": 404, "ValidationException": 400,
+               "ThrottlingException": 429, "InternalServerException": 500}
 _VERTEX = re.compile(r"^/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/publishers/anthropic/models/"
                      r"(?P<model>[^/:]+):(?P<kind>rawPredict|streamRawPredict)$")
 
@@ -35,7 +43,7 @@ _VERTEX = re.compile(r"^/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)
 @dataclass(frozen=True)
 class PlatformRoute:
     platform: str  # "bedrock", "vertex" or "oauth"
-    kind: str  # "messages", "count_tokens" or "token"
+    kind: str  # "messages", "count_tokens", "token", "foundation_model" or "inference_profile"
     model: str | None = None
     stream: bool = False
     region: str | None = None
@@ -57,6 +65,38 @@ def platform_route(path: str) -> PlatformRoute | None:
                              stream=match["kind"] == "streamRawPredict", region=match["region"],
                              project=match["project"])
     return None
+
+
+def control_plane_route(path: str) -> PlatformRoute | None:
+    """The Bedrock control-plane GET a path names, or None."""
+    match = _BEDROCK_CONTROL.match(path)
+    if not match:
+        return None
+    kind = "foundation_model" if match["kind"] == "foundation-models" else "inference_profile"
+    return PlatformRoute("bedrock", kind, unquote(match["model"]))
+
+
+def handle_control_plane(handler: Any, route: PlatformRoute) -> None:
+    """GetFoundationModel / GetInferenceProfile with AWS's rest-json error shape."""
+    fake = handler.fake
+    fake._record_platform_call(route, handler.headers)
+    model = str(route.model)
+    code = fake.bedrock_control_error
+    if code is None and _served_as(fake, "bedrock", model) is None:
+        code = "ResourceNotFoundException"
+    if code is not None:
+        handler._send_json(_AWS_STATUS.get(code, 400), {"message": f"{code} for {model}"},
+                           headers={"x-amzn-ErrorType": code})
+        return
+    arn = f"arn:aws:bedrock:us-east-1::{route.kind.replace('_', '-')}/{model}"
+    if route.kind == "inference_profile":
+        handler._send_json(200, {"inferenceProfileId": model, "inferenceProfileArn": arn, "inferenceProfileName": model,
+                                 "status": "ACTIVE", "type": "SYSTEM_DEFINED", "models": [{"modelArn": arn}]})
+        return
+    kinds = ["INFERENCE_PROFILE"] if model in fake.bedrock_profile_only else ["ON_DEMAND", "INFERENCE_PROFILE"]
+    handler._send_json(200, {"modelDetails": {"modelArn": arn, "modelId": model, "providerName": "Anthropic",
+                                              "inferenceTypesSupported": kinds,
+                                              "modelLifecycle": {"status": "ACTIVE"}}})
 
 
 def handle_platform(handler: Any, route: PlatformRoute, raw: bytes) -> None:

@@ -242,3 +242,28 @@ def test_a_4_6_model_defaults_to_adaptive_thinking_from_the_models_api_too():
         caps = make_engine(server, "claude-opus-4-6").capabilities()
     assert caps.source == "models_api" and caps.thinking_budget and caps.budget_deprecated
     assert caps.default_thinking().mode == "adaptive"
+
+
+def test_the_sdk_takes_an_httpx2_mock_transport():
+    """anthropic 2.14 and 2.15 both build on httpx2: a MockTransport stands in for the network."""
+    import anthropic
+    import httpx2
+
+    seen = []
+
+    def handler(request):
+        seen.append((request.method, request.url.path))
+        if request.url.path.startswith("/v1/models/"):
+            return httpx2.Response(404, json={"type": "error", "error": {"type": "not_found_error", "message": "no"}})
+        return httpx2.Response(200, json={
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-opus-4-7",
+            "content": [{"type": "text", "text": "Answer: 3"}], "stop_reason": "end_turn", "stop_sequence": None,
+            "usage": {"input_tokens": 9, "output_tokens": 4}})
+
+    client = anthropic.Anthropic(api_key="sk-test", base_url="http://mock.invalid", max_retries=0,
+                                 http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    ledger = Ledger()
+    engine = AnthropicEngine("claude-opus-4-7", client=client, retry=NO_WAIT, ledger=ledger)
+    completion = engine.for_role("answer", max_tokens=100).complete("q")
+    assert completion.text == "Answer: 3" and (completion.usage.input_tokens, completion.usage.output_tokens) == (9, 4)
+    assert ("POST", "/v1/messages") in seen and ledger.totals().output_tokens == 4

@@ -9,10 +9,11 @@ from anthropic._data import DEPRECATED_MODELS, MODELS_TO_WARN_WITH_THINKING_ENAB
 
 from promptbudget.budget.setting_sweep import DEFAULT_MODEL as SWEEP_DEFAULT
 from promptbudget.confidence.runner import DEFAULT_MODEL as SPLIT_DEFAULT
-from promptbudget.engines.capabilities import BUILTIN_CAPABILITIES
-from promptbudget.engines.models import (DEFAULT_MODEL, Lifecycle, canonical_model_id, check_lifecycle,
-                                         lifecycle_of, model_line, parse_sdk_date, sdk_model_ids,
-                                         suggested_replacement)
+from promptbudget.engines import Thinking, models
+from promptbudget.engines.capabilities import BUILTIN_CAPABILITIES, Capabilities
+from promptbudget.engines.models import (DEFAULT_MODEL, RECORDED_END_OF_LIFE, Lifecycle, canonical_model_id,
+                                         check_lifecycle, lifecycle_of, model_line, parse_sdk_date,
+                                         sdk_end_of_life, sdk_model_ids, suggested_replacement)
 from promptbudget.errors import UsageError
 from promptbudget.optimize.config import DEFAULT_MODEL as OPTIMIZE_DEFAULT
 from promptbudget.pricing import load_prices
@@ -29,8 +30,49 @@ def test_the_default_model_is_current_in_the_installed_sdks_own_data():
 
 def test_the_capability_table_covers_every_model_id_the_sdk_knows():
     known = sdk_model_ids()
-    assert len(known) >= 20 and "claude-sonnet-4-5-20250929" in known
+    assert len(known) >= 20 and "claude-sonnet-4-6" in known
     assert sorted(set(known) - set(BUILTIN_CAPABILITIES)) == []
+
+
+def test_our_retirement_record_holds_every_date_the_installed_sdk_gives():
+    assert {m: d for m, d in RECORDED_END_OF_LIFE.items() if m in sdk_end_of_life()} == sdk_end_of_life(), \
+        "the installed SDK announces an end-of-life date our record lacks: add it to RECORDED_END_OF_LIFE"
+
+
+def test_a_retired_model_stays_retired_after_the_sdk_forgets_it(monkeypatch):
+    # anthropic 2.15 dropped claude-sonnet-4-5 from DEPRECATED_MODELS once it retired
+    forgetful = {m: d for m, d in sdk_end_of_life().items() if not m.startswith("claude-sonnet-4-5")}
+    monkeypatch.setattr(models, "sdk_end_of_life", lambda: forgetful)
+    for model in ("claude-sonnet-4-5", "claude-sonnet-4-5-20250929"):
+        lifecycle = lifecycle_of(model, today=TODAY)
+        assert (lifecycle.state, lifecycle.end_of_life, lifecycle.source) == (
+            "retired", date(2026, 11, 30), models.RECORDED_SOURCE)
+        with pytest.raises(UsageError, match=r"retired \(end of life 2026-11-30, per promptbudget's retirement record"):
+            check_lifecycle(f"anthropic/{model}", model, lifecycle)
+    assert lifecycle_of("claude-opus-4-5", today=TODAY).source == models.SDK_SOURCE
+
+
+@pytest.mark.parametrize("model", ["claude-haiku-5-5", "claude-mythos-5", "claude-mythos-5-2", "claude-fable-5-1"])
+def test_models_no_source_describes_run_thinking_off_only_and_say_why(model):
+    caps = BUILTIN_CAPABILITIES[model]
+    caps.validate(model, Thinking.off(), 4096)
+    for thinking in (Thinking.budget(2048), Thinking.adaptive("high")):
+        with pytest.raises(UsageError, match=r"unknown here .*--no_thinking_enabled"):
+            caps.validate(model, thinking, 8192)
+    with pytest.raises(UsageError, match=rf"{model}: which thinking settings"):
+        caps.default_thinking(model)
+    assert Capabilities.from_dict(caps.to_dict()) == caps
+
+
+@pytest.mark.parametrize("model", ["claude-opus-4-8", "claude-opus-5-5", "claude-sonnet-5-5"])
+def test_newer_opus_and_sonnet_ids_get_only_what_the_docs_state(model):
+    caps = BUILTIN_CAPABILITIES[model]
+    with pytest.raises(UsageError, match="does not accept a manual thinking budget"):
+        caps.validate(model, Thinking.budget(2048), 8192)
+    caps.validate(model, Thinking.adaptive("max"), 200_000)  # no stated ceiling: the API's own 400 will name one
+    with pytest.raises(UsageError, match=r"effort 'xhigh' \(the built-in table lists only the levels its sources"):
+        caps.validate(model, Thinking.adaptive("xhigh"), 8192)
+    assert caps.max_tokens is None and caps.default_thinking() == Thinking.adaptive("high")
 
 
 def test_models_where_the_sdk_deprecates_a_manual_budget_default_to_adaptive_thinking():

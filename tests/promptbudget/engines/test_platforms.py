@@ -8,62 +8,13 @@ import pytest
 
 from promptbudget.cache import RequestCache
 from promptbudget.cli import main
-from promptbudget.engines import EngineOptions, Thinking, create_engine
-from promptbudget.engines.anthropic_engine import RetryPolicy
+from promptbudget.engines import Thinking, create_engine
 from promptbudget.errors import UsageError
 from promptbudget.ledger import Ledger
 from promptbudget.pricing import load_prices
-from tests.support.fake_anthropic import FakeAnthropicServer, Faults, Reply
+from tests.support.fake_anthropic import Faults, Reply, make_model_info
 
-NO_WAIT = RetryPolicy(max_retries=5, base_delay_s=0.0, max_delay_s=0.0)
-AWS_SECRET = "fake-aws-secret-9f8e7d"
-BEDROCK_SONNET = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
-VERTEX_HAIKU = "claude-haiku-4-5@20251001"
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="session")
-def private_key_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
-
-
-@pytest.fixture
-def server():
-    with FakeAnthropicServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-def gcp(monkeypatch, tmp_path, server, private_key_pem):
-    """A fake service account whose token endpoint is the loopback server."""
-    credentials = tmp_path / "service-account.json"
-    credentials.write_text(json.dumps({
-        "type": "service_account", "project_id": "proj-1", "private_key_id": "k1", "private_key": private_key_pem,
-        "client_email": "fake@proj-1.iam.gserviceaccount.com", "client_id": "1",
-        "token_uri": f"{server.base_url}/token"}))
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(credentials))
-    monkeypatch.setenv("CLOUD_ML_REGION", "us-east5")
-    monkeypatch.setenv("ANTHROPIC_VERTEX_PROJECT_ID", "proj-1")
-    monkeypatch.setenv("NO_GCE_CHECK", "True")
-    return credentials
-
-
-def engine(spec, server, **options):
-    return create_engine(spec, EngineOptions(base_url=server.base_url, extra={"retry": NO_WAIT}, **options))
+from .platform_env import AWS_SECRET, BEDROCK_SONNET, VERTEX_HAIKU, engine
 
 
 @pytest.mark.parametrize("platform", ["bedrock", "vertex"])
@@ -140,7 +91,7 @@ def test_a_retired_or_malformed_bedrock_model_is_refused_before_any_call(aws, se
 
 
 @pytest.mark.parametrize("unset, message", [
-    ("AWS_REGION", "needs an AWS region: set AWS_REGION"),
+    ("AWS_REGION", "needs an AWS region: pass --aws_region"),
     ("AWS_ACCESS_KEY_ID", "found no AWS credentials"),
 ])
 def test_missing_aws_settings_name_the_fix(aws, monkeypatch, unset, message):
@@ -150,7 +101,7 @@ def test_missing_aws_settings_name_the_fix(aws, monkeypatch, unset, message):
 
 
 @pytest.mark.parametrize("unset, message", [
-    ("CLOUD_ML_REGION", "needs a region: set CLOUD_ML_REGION"),
+    ("CLOUD_ML_REGION", "needs a region: pass --vertex_region"),
     ("GOOGLE_APPLICATION_CREDENTIALS", "found no Google credentials"),
 ])
 def test_missing_vertex_settings_name_the_fix(gcp, monkeypatch, unset, message):
@@ -182,6 +133,18 @@ def test_input_tokens_are_counted_by_vertex_and_estimated_on_bedrock(aws, gcp, s
     billed = vertex.complete(request).usage.input_tokens
     assert vertex.count_input_tokens(request) == billed
     bedrock = engine(f"bedrock/{BEDROCK_SONNET}", server)
+    bedrock.capabilities()  # the free control-plane check happens here, at plan time
     before = len(server.platform_calls)
     assert bedrock.count_input_tokens(request) == bedrock.estimate_input_tokens(request)
     assert len(server.platform_calls) == before  # the SDK refuses count_tokens on Bedrock without a request
+
+
+def test_a_model_whose_thinking_no_source_states_runs_only_with_thinking_off(aws, server):
+    server.models["claude-fable-5"] = make_model_info("claude-fable-5")
+    claude = engine("bedrock/global.anthropic.claude-fable-5-v1", server)
+    for thinking in (Thinking.budget(2048), Thinking.adaptive("high")):
+        with pytest.raises(UsageError, match=r"claude-fable-5-v1: which thinking settings it accepts is unknown"):
+            claude.for_role("answer", max_tokens=8192, thinking=thinking)
+    assert [c for c in server.platform_calls if c["kind"] == "messages"] == []
+    assert claude.for_role("answer", max_tokens=100, thinking=Thinking.off()).complete("q").text
+    assert "thinking" not in server.requests[-1]["body"] or server.requests[-1]["body"]["thinking"]["type"] == "disabled"
