@@ -258,6 +258,11 @@ class OptimizationRun:
                           "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
         self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
 
+    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
+                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
+        """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
+        return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint, record)
+
     def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
                      answered: list[tuple[ItemResult, Any]], train_stats: dict[str, Any], checkpoint: int,
                      record: StepRecord) -> None:
