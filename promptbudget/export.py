@@ -18,6 +18,7 @@ from typing import Any
 
 from .cli_support import EXIT_OK, run_command
 from .errors import UsageError
+from .records import SweepSummary, read_record
 from .jsonio import write_text_atomic
 from .optimize.recommendation import load_run_summary, recommendation
 
@@ -90,11 +91,7 @@ def resolve(path: Path, *, run: str | None, margin: float) -> dict[str, Any]:
 
 
 def _from_sweep(sweep_file: Path, *, run: str | None, margin: float) -> dict[str, Any]:
-    try:
-        sweep = json.loads(sweep_file.read_text("utf-8"))
-        rows = list(sweep["rows"])
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise UsageError(f"{sweep_file} is not a readable sweep summary ({exc})") from None
+    rows = read_record(sweep_file, SweepSummary).to_json()["rows"]
     run_id = run if run is not None else recommended_run(rows, margin)
     known = [row.get("run_id") for row in rows]
     if run_id not in known:

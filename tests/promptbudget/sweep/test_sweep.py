@@ -236,7 +236,7 @@ def test_a_failing_config_is_reported_with_its_error_and_the_others_complete(tmp
     data = load(tmp_path / "out")
     assert [r["status"] for r in data["rows"]] == ["completed", "failed", "completed"]
     error = data["rows"][1]["error"]
-    assert "summary.json is corrupted" in error and "move the run directory away" in error
+    assert "summary.json: corrupted JSON" in error and "move the run directory away" in error
     assert data["totals"]["failed"] == 1 and data["totals"]["completed"] == 2
     assert data["totals"]["failed_runs"] == [{"weights": "0.5/0.5", "seed": 0, "run_id": bad.run_id,
                                               "status": "failed", "error": error,
