@@ -179,15 +179,16 @@ def add_ladder_arguments(parser: argparse.ArgumentParser) -> None:
     """The thinking-setting ladder of the joint search (the same flags as budget-sweep)."""
     parser.add_argument("--budgets", nargs="+", default=None, metavar="N",
                         help="thinking ladder in tokens, cheapest first (0 = off; default: off 1024 2048 4096 8192 "
-                             "16000 as the model allows)")
+                             "16000 as the model allows); the run starts on its richest rung unless --thinking_budget "
+                             "names another rung")
     parser.add_argument("--efforts", nargs="+", default=None, metavar="LEVEL",
                         help="thinking ladder of effort levels, cheapest first (off low medium high xhigh max)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--thinking_search", dest="thinking_search", action="store_const", const=True, default=None,
-                       help="search the thinking setting along the ladder together with the prompt (default: on when "
-                            "--budgets or --efforts is given)")
+                       help="search the thinking setting along the ladder together with the prompt (default: on, "
+                            "except with --no_thinking_enabled and no --budgets/--efforts)")
     group.add_argument("--no_thinking_search", dest="thinking_search", action="store_const", const=False,
-                       help="prompt-only search at the starting thinking setting")
+                       help="prompt-only search: keep the starting thinking setting fixed")
 
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
