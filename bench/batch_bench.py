@@ -4,9 +4,12 @@
   made synchronously (scored results compared item by item).
 * batch_resume_*: a worker process is SIGKILLed while polling; a second process resumes.
 * batch_faults_*: 5% of requests errored or expired by the server.
-* batch_client_seconds_10k: wall time to submit, collect and score 10,000 batch requests,
-  with the server's processing delay at 0 (the in-process server's own work is included);
-  its CPU seconds and the machine's load average beside it, as the wall time depends on both.
+* batch_client_seconds_10k: wall time of this process to submit, collect and score 10,000 batch
+  requests, the fake server in a child process with its processing delay at 0; the worst of
+  3 runs, each run and its CPU seconds beside it, with the machine's load average.
+* batch_client_kept_mb_* / batch_collect_excess_mb_*: tracemalloc at 2,000 and 10,000 requests:
+  the memory kept after the run (results and ledger records), and the excess while the results
+  stream in, which stays flat when they are streamed (batch_collect_excess_growth ~ 1, not 5).
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from __future__ import annotations
 import json
 import math
 import os
-import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
-from promptbudget.batches.api import PollPolicy
+from promptbudget.batches.api import PollPolicy, PollStatus
 from promptbudget.batches.rate import load_batch_rate
 from promptbudget.batches.session import BatchSession, Job
 from promptbudget.batches.state import BatchStateStore
@@ -34,9 +38,12 @@ from promptbudget.pricing import load_prices
 from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 from tests.support.fake_batches import BatchSettings
 
+from .fake_server_process import fake_server_process
+
 MODEL = "claude-haiku-4-5"
 PRICE = {MODEL: {"input": 1.0, "output": 5.0}}
 POLL = PollPolicy(first_s=0.02, factor=1.5, max_s=0.2)
+RESPONDER = "bench.batch_bench:responder"
 
 
 def responder(body: dict) -> Reply:
@@ -126,19 +133,88 @@ def batch_faults_5pct(n: int = 400) -> dict[str, object]:
                 "batch_faults_sync_fallbacks": server.total_sent_usage()["calls"]}
 
 
-def batch_client_seconds_10k(n: int = 10_000) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as tmp, FakeAnthropicServer(responder=responder) as server:
-        engine = _engine(server.base_url, Path(tmp))
-        engine.capabilities()
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started, cpu_started = time.perf_counter(), time.process_time()
-        results = _session(engine).complete_all(_jobs(n))
-        correct = sum(ok for ok, _ in _scores(results))
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-        return {f"batch_client_seconds_{n // 1000}k": seconds, f"batch_client_cpu_seconds_{n // 1000}k": cpu,
-                f"batch_scored_{n // 1000}k": correct, "batch_load_average_1m": os.getloadavg()[0],
-                f"batch_peak_rss_growth_mb_{n // 1000}k": grown}
+def _tag(n: int) -> str:
+    return f"{n / 1000:g}k"
+
+
+def _timed_run(base_url: str, cache_dir: Path, n: int) -> tuple[float, float, int]:
+    """Wall and CPU seconds of this process to submit, collect and score n batch requests."""
+    engine = _engine(base_url, cache_dir)
+    engine.capabilities()  # the models API call every run makes first, outside the figure
+    jobs = _jobs(n)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    correct = sum(ok for ok, _ in _scores(_session(engine).complete_all(jobs)))
+    return time.perf_counter() - started, time.process_time() - cpu_started, correct
+
+
+def batch_client_seconds(n: int = 10_000, runs: int = 3) -> dict[str, object]:
+    """The client's wall time for n requests, `runs` times, the fake server in a child process
+    (processing delay 0: what is left is the client's work and the server's I/O)."""
+    walls, cpus, scored = [], [], []
+    with tempfile.TemporaryDirectory() as tmp, fake_server_process(responder=RESPONDER) as base_url:
+        for run in range(runs):
+            wall, cpu, correct = _timed_run(base_url, Path(tmp) / f"run{run}", n)
+            walls.append(round(wall, 2))
+            cpus.append(round(cpu, 2))
+            scored.append(correct)
+    tag = _tag(n)
+    return {f"batch_client_seconds_{tag}": max(walls), f"batch_client_seconds_{tag}_runs": walls,
+            f"batch_client_seconds_{tag}_median": statistics.median(walls), f"batch_client_cpu_seconds_{tag}_runs": cpus,
+            f"batch_scored_{tag}_runs": scored, "batch_load_average_1m": os.getloadavg()[0]}
+
+
+def _traced_run(base_url: str, cache_dir: Path, n: int, materialize: bool = False) -> dict[str, float]:
+    """Memory the client allocates (tracemalloc, MB): kept after the run (results and ledger
+    records), and the excess while the results stream in: the peak between the last poll and
+    the last result, over the larger of the memory at those two points (the records kept grow
+    in between; results materialized would add all of them at once)."""
+    engine = _engine(base_url, cache_dir)
+    engine.capabilities()
+    jobs = _jobs(n)
+    at: dict[str, tuple[int, int]] = {}
+
+    def at_poll(status: PollStatus) -> None:
+        if status.status == "ended":
+            tracemalloc.reset_peak()
+            at["start"] = tracemalloc.get_traced_memory()
+
+    session = BatchSession(engine, rate=load_batch_rate(), poll=POLL, on_poll=at_poll,
+                           store=BatchStateStore(engine.cache.directory / "batches"))
+    stream = session.api.results
+
+    def results(batch_id: str):
+        yield from list(stream(batch_id)) if materialize else stream(batch_id)  # materialize: the control
+        at["end"] = tracemalloc.get_traced_memory()
+
+    session.api.results = results
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        kept = len(session.complete_all(jobs))
+        end = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert kept == n and len(engine.ledger.records()) == n
+    mb = 1024 * 1024
+    return {"kept": (end - base) / mb, "collect_excess": (at["end"][1] - max(at["start"][0], at["end"][0])) / mb}
+
+
+def batch_client_memory(sizes: tuple[int, ...] = (2_000, 10_000), materialize: bool = False) -> dict[str, object]:
+    """Client memory at each size: what stays (proportional to the records kept) and the excess
+    while results stream in, which stays flat when they are not materialized (`materialize`
+    reads them all first: the control that shows the figure would catch it)."""
+    figures: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp, fake_server_process(responder=RESPONDER) as base_url:
+        for n in sizes:
+            traced = _traced_run(base_url, Path(tmp) / f"n{n}", n, materialize)
+            tag = _tag(n)
+            figures[f"batch_client_kept_mb_{tag}"] = round(traced["kept"], 2)
+            figures[f"batch_client_kept_kb_per_request_{tag}"] = round(traced["kept"] * 1024 / n, 2)
+            figures[f"batch_collect_excess_mb_{tag}"] = round(traced["collect_excess"], 3)
+    small, large = (f"batch_collect_excess_mb_{_tag(s)}" for s in (sizes[0], sizes[-1]))
+    figures["batch_collect_excess_growth"] = figures[large] / max(figures[small], 0.001)
+    figures["batch_collect_excess_growth_if_materialized"] = sizes[-1] / sizes[0]
+    return figures
 
 
 def _worker(base_url: str, cache: str, n: int) -> None:
@@ -148,7 +224,7 @@ def _worker(base_url: str, cache: str, n: int) -> None:
 def batch_figures(scale: int = 10_000) -> dict[str, object]:
     """Every batch figure (the entry registered in bench/__main__.py)."""
     return {**batch_cost_ratio_500(), **batch_resume_after_sigkill(), **batch_faults_5pct(),
-            **batch_client_seconds_10k(scale)}
+            **batch_client_seconds(scale), **batch_client_memory()}
 
 
 if __name__ == "__main__":

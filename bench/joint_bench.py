@@ -4,7 +4,14 @@ The mock engine's thinking is documented in promptbudget/engines/mock.py: an ans
 min(budget, 2.5 x its visible length) tokens, billed as output, and each doubling of the budget
 from 1024 adds half the accuracy the previous one did. The script below gives answers long
 enough reasoning (900-2100 visible tokens) that budgets up to 4096 bind, so a cheaper setting
-costs real tokens and some accuracy. Both searches run the same configuration except the ladder.
+costs real tokens and some accuracy. Both searches run the same configuration (seed, data, steps)
+except the ladder: prompt-only pins the starting setting (--no_thinking_search), joint searches
+off/1024/4096/16000 from 16000.
+
+On this seed the validation subset holds no item whose draw lies between the off and 16000
+accuracies, so every cut of the first accepted prompt ties on 30 items; the thinking-cut bound
+(promptbudget/optimize/cuts.py) rejects the cuts to 1024 and off (they cut every answer), and the
+ladder stage takes 4096 for the final prompt (it cuts only the long answers).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ def _chosen_validation(summary: dict) -> dict:
 def joint_vs_prompt_only(epochs: int = 10) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "script.json").write_text(json.dumps(SCRIPT))
-        prompt_only = _run(tmp, "prompt_only", epochs=epochs)
+        prompt_only = _run(tmp, "prompt_only", epochs=epochs, thinking_search=False)
         joint = _run(tmp, "joint", epochs=epochs, budgets=("0", "1024", "4096", "16000"))
     calls = {name: s["ledger"]["total"]["engine_calls"] for name, s in (("p", prompt_only), ("j", joint))}
     val = {name: _chosen_validation(s) for name, s in (("p", prompt_only), ("j", joint))}

@@ -56,7 +56,7 @@ def _prototype_calls(run: OptimizationRun) -> int:
 def loop_calls_ratio_vs_prototype(epochs: int = 3) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         config = OptimizeConfig(task="GSM8K_DSPy", model="mock", max_epochs=epochs, batch_size=3, eval_samples=20,
-                                test_samples=20, run_validation=True, output_dir=f"{tmp}/results",
+                                test_samples=20, run_validation=True, thinking_search=False, output_dir=f"{tmp}/results",
                                 cache_dir=f"{tmp}/cache", quiet=True)
         run = OptimizationRun(config)
         summary = run.run()

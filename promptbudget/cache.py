@@ -19,7 +19,7 @@ from typing import Any
 
 from .engines.types import Completion
 from .errors import PromptBudgetError
-from .jsonio import write_json_atomic
+from .jsonio import write_text_atomic
 
 CACHE_SCHEMA = "promptbudget.cache/1"
 
@@ -59,9 +59,10 @@ class RequestCache:
         """Store a reply; `call_id` names the paid call it came from (what a resume recovers by);
         `durable=False` skips its fsync (a batch syncs its entries together)."""
         try:
-            write_json_atomic(self._path(key), {"schema": CACHE_SCHEMA, "request": material,
-                                                "completion": completion.to_dict(), "call_id": call_id},
-                              durable=durable)
+            # Compact, so the C encoder writes it: an indented dump is pure Python and ~5x slower.
+            text = json.dumps({"schema": CACHE_SCHEMA, "request": material, "completion": completion.to_dict(),
+                               "call_id": call_id}, ensure_ascii=False, separators=(",", ":"))
+            write_text_atomic(self._path(key), text + "\n", durable=durable)
         except OSError as exc:
             raise CacheWriteError(f"could not write the request cache in {self.directory} ({exc.strerror or exc}); "
                                   "free disk space or make it writable (or pass --no_cache), then continue with "

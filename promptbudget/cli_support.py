@@ -48,3 +48,13 @@ def check_input_file(path: Path, flag: str) -> None:
     """Refuse a directory where a file to read is expected (a missing file is left to its reader)."""
     if path.is_dir():
         raise UsageError(f"{flag} {path} is a directory; give the path of a file")
+
+
+def interrupted_message(output: Path, *, cached: bool) -> str:
+    """What Ctrl-C leaves behind in a command that writes one results file at the end: nothing new."""
+    kept = f"; the earlier {output} is left unchanged" if output.exists() else ""
+    if cached:
+        rerun = "rerunning the same command repeats the finished calls from the request cache at no cost"
+    else:
+        rerun = "--no_cache was given, so a rerun repeats every call"
+    return f"interrupted: no results written{kept}; {rerun}"

@@ -18,6 +18,8 @@ from typing import Any
 
 from .cli_support import EXIT_OK, run_command
 from .errors import UsageError
+from .flags import new_parser
+from .records import SweepSummary, read_record
 from .jsonio import write_text_atomic
 from .optimize.recommendation import load_run_summary, recommendation
 
@@ -27,21 +29,20 @@ PROMPT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m promptbudget export",
-        description="Print a finished run's recommended system prompt and thinking setting as a Python snippet "
-                    "for the anthropic SDK or as JSON, and optionally write the prompt into my_prompts/.")
+    parser = new_parser(
+        "python -m promptbudget export",
+        "Print a finished run's recommended system prompt and thinking setting as a Python snippet for the "
+        "anthropic SDK or as JSON, and optionally write the prompt into my_prompts/.")
     parser.add_argument("results", help="a run directory (summary.json) or a sweep directory (sweep_summary.json)")
-    parser.add_argument("--format", choices=("python", "json"), default="python", help="output (default: python)")
+    parser.add_argument("--format", choices=("python", "json"), default="python", help="output")
     parser.add_argument("--write_prompt", metavar="NAME", default=None,
                         help="also write the system prompt to PROMPTS_DIR/NAME.txt (usable as --prompt_file)")
-    parser.add_argument("--prompts_dir", default="my_prompts", help="where --write_prompt goes (default: my_prompts)")
+    parser.add_argument("--prompts_dir", default="my_prompts", help="where --write_prompt goes")
     parser.add_argument("--overwrite", action="store_true", help="let --write_prompt replace an existing file")
     parser.add_argument("--run", default=None, metavar="RUN_ID",
                         help="for a sweep: export this run instead of the recommended one")
     parser.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
-                        help=f"for a sweep: accuracy the recommended run may give up against the most accurate "
-                             f"(default: {DEFAULT_MARGIN})")
+                        help="for a sweep: accuracy the recommended run may give up against the most accurate")
     return parser
 
 
@@ -90,11 +91,7 @@ def resolve(path: Path, *, run: str | None, margin: float) -> dict[str, Any]:
 
 
 def _from_sweep(sweep_file: Path, *, run: str | None, margin: float) -> dict[str, Any]:
-    try:
-        sweep = json.loads(sweep_file.read_text("utf-8"))
-        rows = list(sweep["rows"])
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise UsageError(f"{sweep_file} is not a readable sweep summary ({exc})") from None
+    rows = read_record(sweep_file, SweepSummary).to_json()["rows"]
     run_id = run if run is not None else recommended_run(rows, margin)
     known = [row.get("run_id") for row in rows]
     if run_id not in known:

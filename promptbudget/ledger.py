@@ -135,11 +135,17 @@ class Unaccounted:
     worst_case_usd: float = 0.0
     unpriced_calls: int = 0
     """Of `calls`, those to a model with no price: their worst case is unknown, not in the sum."""
+    intents: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
+    """The open intents counted (a batch's intent counts its `calls` requests)."""
 
     @classmethod
     def of(cls, intents: list[dict[str, Any]]) -> Unaccounted:
-        return cls(len(intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
-                   sum(1 for intent in intents if "price" in intent and intent["price"] is None))
+        def calls(intent: dict[str, Any]) -> int:
+            return int(intent.get("calls") or 1)
+
+        return cls(sum(calls(intent) for intent in intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
+                   sum(calls(intent) for intent in intents if "price" in intent and intent["price"] is None),
+                   tuple(intents))
 
     def to_dict(self) -> dict[str, Any]:
         return {"calls": self.calls, "worst_case_usd": round(self.worst_case_usd, 10),
@@ -246,32 +252,45 @@ class Ledger:
     def begin_call(self, worst_case_usd: float, intent: dict[str, Any] | None) -> str:
         """Reserve a paid call's worst case, then put its intent (None: a free call has none) on
         disk. Returns the call id."""
-        call_id = uuid.uuid4().hex
         self.reserve(worst_case_usd)
+        try:
+            return self.open_intent(worst_case_usd, intent)
+        except BaseException:
+            self.release(worst_case_usd)
+            raise
+
+    def open_intent(self, worst_case_usd: float, intent: dict[str, Any] | None) -> str:
+        """Put the intent of paid work (None: free, no intent) on disk, without reserving: a
+        batch reserves its worst case itself. Returns its call id."""
+        call_id = uuid.uuid4().hex
         if self._journal is not None and intent is not None:
-            try:
-                self._journal.begin({"call_id": call_id, "time": time.time(), "worst_case_usd": worst_case_usd,
-                                     "scope": current_scope(), **intent})
-            except BaseException:
-                self.release(worst_case_usd)
-                raise
+            self._journal.begin({"call_id": call_id, "time": time.time(), "worst_case_usd": worst_case_usd,
+                                 "scope": current_scope(), **intent})
             with self._lock:
                 self._journaled.add(call_id)
         return call_id
 
-    def _close_intent(self, call_id: str | None, outcome: str) -> None:
+    def close_intent(self, call_id: str | None, outcome: str) -> None:
+        """Clear an intent: one of this attempt's, or one an earlier attempt left open that is
+        now settled (a batch collected after a kill), which then stops counting as unaccounted."""
         with self._lock:
-            if call_id not in self._journaled:
+            held = [intent for intent in self._unaccounted.intents if intent.get("call_id") == call_id]
+            if held:
+                self._unaccounted = Unaccounted.of([i for i in self._unaccounted.intents if i not in held])
+            elif call_id in self._journaled:
+                self._journaled.discard(call_id)
+            else:
                 return
-            self._journaled.discard(call_id)
-        self._journal.end(call_id, outcome)  # type: ignore[union-attr]  # set only when journaled
+            self._settled.notify_all()
+        if self._journal is not None:
+            self._journal.end(call_id, outcome)  # type: ignore[arg-type]  # not None: it was found above
 
     def end_call(self, call_id: str, worst_case_usd: float, *, failed: bool) -> None:
         """The call is over: clear the intent of a call that failed (a recorded one is cleared by
         `record`), then release its reservation."""
         try:
             if failed:
-                self._close_intent(call_id, "failed")
+                self.close_intent(call_id, "failed")
         finally:
             self.release(worst_case_usd)
 
@@ -296,7 +315,7 @@ class Ledger:
             self._spent += billed or 0.0
         self._tell(record)
         if paid_at is None:
-            self._close_intent(call_id, "recorded")
+            self.close_intent(call_id, "recorded")
         return record
 
     def _tell(self, record: CallRecord) -> None:

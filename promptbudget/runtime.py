@@ -4,48 +4,39 @@ from __future__ import annotations
 
 import argparse
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from .cache import RequestCache, default_cache_dir
 from .cli_support import check_input_file, check_output_path
 from .engines import Engine, EngineOptions, ModelSpec, create_engine, parse_model_spec
-from .engines.platform_flags import add_platform_arguments
 from .errors import UsageError
+from .flags import add_runtime_arguments  # noqa: F401  (its old home; callers import it from flags)
 from .gguf_file import check_gguf
 from .ledger import Ledger
 from .pricing import PriceTable, load_prices
 
 
-def add_runtime_arguments(parser: argparse.ArgumentParser, *, default_model: str) -> None:
-    group = parser.add_argument_group("engine and spending")
-    group.add_argument("--model", default=default_model,
-                       help="answer model: mock, mock:SCRIPT.json, local, local/PATH.gguf, anthropic/MODEL or a "
-                            f"Claude model id (default: {default_model})")
-    group.add_argument("--base_url", default=None,
-                       help="base URL of an Anthropic-compatible server (llama-server, Ollama) for anthropic models")
-    group.add_argument("--max_cost", type=float, default=None,
-                       help="hard cap in USD: stop before the next call could exceed it")
-    group.add_argument("--prices", default=None, help="JSON file overriding the bundled price table")
-    group.add_argument("--cache_dir", default=None,
-                       help="request cache folder (default: $PROMPTBUDGET_CACHE_DIR or ~/.cache/promptbudget)")
-    group.add_argument("--no_cache", action="store_true", help="do not read or write the request cache")
-    add_platform_arguments(group)
-
-
 @dataclass(frozen=True)
-class RuntimeConfig:
+class RuntimeSettings:
+    """The five runtime flags (engine endpoint, spending cap, prices, cache), declared once."""
+
     base_url: str | None = None
     max_cost: float | None = None
     prices: str | None = None
     cache_dir: str | None = None
     no_cache: bool = False
 
+
+@dataclass(frozen=True)
+class RuntimeConfig(RuntimeSettings):
+    """The runtime settings of one command, checked before anything is built."""
+
     @classmethod
     def of(cls, settings: Any) -> "RuntimeConfig":
         """The runtime part of a command's settings (any object with the same field names)."""
-        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(RuntimeSettings)})
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "RuntimeConfig":

@@ -13,6 +13,12 @@ from ..errors import EngineError
 MAX_REQUESTS = 100_000
 MAX_BYTES = 256 * 1024 * 1024
 COUNT_NAMES = ("processing", "succeeded", "errored", "canceled", "expired")
+CLOCK_SKEW_S = 600.0
+"""How far the server's clock (a batch's created_at) may be behind ours."""
+
+
+class BatchRefused(EngineError):
+    """The API answered a create with an error status: no batch was made, nothing was billed."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,33 @@ class BatchAPI:
                               f"HTTP {exc.status_code}") from None
         return True
 
-    def create(self, requests: list[dict[str, Any]]) -> str:
+    def create(self, requests: list[dict[str, Any]], since: float, exclude: Callable[[], set[str]]) -> str:
+        """Create a batch. Before retrying a create whose reply was lost (timeout, 5xx, dropped
+        connection), look for the batch it may have created since `since`, leaving out `exclude()`."""
+        def create_once() -> str:
+            found = self.created_since(since, len(requests), exclude())[-1:] if attempts else []
+            attempts.append(1)
+            return found[0] if found else self.batches.create(requests=requests).id
+
+        attempts: list[int] = []
         try:
-            return self._call(lambda: self.batches.create(requests=requests)).id
+            return self._call(create_once)
         except self._anthropic.APIStatusError as exc:
-            raise EngineError(f"{self.engine.model_string}: the Batches API refused the batch "
-                              f"(HTTP {exc.status_code}): {exc.message}") from None
+            raise BatchRefused(f"{self.engine.model_string}: the Batches API refused the batch "
+                               f"(HTTP {exc.status_code}): {exc.message}") from None
+
+    def created_since(self, since: float, request_count: int, exclude: set[str]) -> list[str]:
+        """Ids of batches created at or after `since` (epoch seconds, less CLOCK_SKEW_S) holding
+        `request_count` requests, newest first, leaving out `exclude`. The API keeps no label of
+        ours on a batch, so time and size are what can find one whose creation we did not see."""
+        found = []
+        for batch in self._call(lambda: self.batches.list(limit=100)):  # newest first, pages fetched as needed
+            if batch.created_at.timestamp() < since - CLOCK_SKEW_S:
+                break
+            counts = sum(int(getattr(batch.request_counts, name)) for name in COUNT_NAMES)
+            if counts == request_count and batch.id not in exclude:
+                found.append(batch.id)
+        return found
 
     def wait(self, batch_id: str, policy: PollPolicy, started: float,
              on_poll: Callable[[PollStatus], None] | None = None) -> PollStatus:

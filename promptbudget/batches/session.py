@@ -22,9 +22,10 @@ from ..cache import cache_key
 from ..engines.anthropic_engine import _to_completion
 from ..engines.types import Completion, Request, Usage
 from ..ledger import call_scope
-from .api import BatchAPI, Limits, PollPolicy, PollStatus, split
+from .api import BatchAPI, BatchRefused, Limits, PollPolicy, PollStatus, split
 from .rate import BatchRate
 from .state import BatchState, BatchStateStore
+from .writer import CacheWriter
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,15 @@ class BatchSession:
         return self.rate.price(self.engine.price())
 
     def complete_all(self, jobs: Sequence[Job]) -> list[Completion]:
-        keys = [cache_key(self._material(job)) for job in jobs]
+        materials = [self._material(job) for job in jobs]
+        keys = [cache_key(material) for material in materials]
         done: dict[str, Completion] = {}
         pending: dict[str, _Pending] = {}
-        for job, key in zip(jobs, keys):
+        for job, key, material in zip(jobs, keys, materials):
             if key not in done and key not in pending:
                 hit = self.engine.cache.get(key)
                 if hit is None:
-                    pending[key] = _Pending(job, self._material(job))
+                    pending[key] = _Pending(job, material)
                 else:
                     done[key] = self._record_hit(job, key, hit)
         self._reattach(pending, done)
@@ -108,6 +110,8 @@ class BatchSession:
     # --- batches -------------------------------------------------------------------------
     def _reattach(self, pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
         """Collect saved batches holding pending requests; wait for those another live process collects."""
+        with self.store.lock():
+            self._find_created()
         for state in self.store.in_flight(self.identity):
             overlap = pending.keys() & state.requests.keys()
             if not overlap:
@@ -123,6 +127,18 @@ class BatchSession:
                 if not self.store.exists(state.batch_id):
                     continue
             self._collect(self.store.adopt(state), pending, done, time.monotonic())
+
+    def _find_created(self) -> None:
+        """Turn the intents a killed run left (it died between `create` and saving the batch id)
+        into saved batches, or drop them when the server has no such batch. Under the store lock,
+        which every create is made under, so no intent is of a create still under way."""
+        for intent in self.store.intents(self.identity):
+            found = self.api.created_since(intent.submitted_at, len(intent.requests), self.store.known_batch_ids())
+            for batch_id in found:  # usually one; a batch that is not ours has none of our custom ids
+                self.store.save(batch_id, self.identity, intent.requests, intent)
+            if not found:
+                self.store.remove_intent(intent)
+                self.engine.ledger.close_intent(intent.call_id, "not created")
 
     def _wait_for_owner(self, state: BatchState) -> None:
         delays = self.poll.delays()
@@ -142,8 +158,8 @@ class BatchSession:
         try:
             with self.store.lock():
                 busy = any(pending.keys() & s.requests.keys() for s in self.store.in_flight(self.identity))
-                for chunk in [] if busy else chunks:  # busy: another process has just submitted some of them
-                    created.append(self._create(chunk, pending))
+                for chunk, worst in [] if busy else zip(chunks, worsts):  # busy: another process submitted some
+                    created.append(self._create(chunk, pending, worst))
         except BaseException:
             self.engine.ledger.release(sum(worsts))
             raise
@@ -158,15 +174,26 @@ class BatchSession:
                 self.engine.ledger.release(sum(worsts[index + 1:]))
                 raise
 
-    def _create(self, chunk: list[dict[str, Any]], pending: dict[str, _Pending]) -> tuple[BatchState, float]:
-        """Create one batch and save its state before anything polls it."""
-        keys = [entry["custom_id"] for entry in chunk]
+    def _create(self, chunk: list[dict[str, Any]], pending: dict[str, _Pending], worst: float
+                ) -> tuple[BatchState, float]:
+        """Create one batch: its intent on disk (the store's and the run journal's) first, its
+        state saved before anything polls it."""
+        requests = {entry["custom_id"]: {"role": pending[entry["custom_id"]].job.role,
+                                         "request": pending[entry["custom_id"]].material["request"]} for entry in chunk}
+        price = self.batch_price()
+        call_id = self.engine.ledger.open_intent(worst, {
+            "role": "batch", "engine": self.engine.engine_name, "model": self.engine.model, "calls": len(chunk),
+            "price": price.to_dict() if price is not None else None, "batch_id": None})
+        intent = self.store.save_intent(self.identity, requests, call_id)
         started = time.monotonic()
-        batch_id = self.api.create(chunk)
+        try:
+            batch_id = self.api.create(chunk, intent.submitted_at, self.store.known_batch_ids)
+        except BatchRefused:
+            self.store.remove_intent(intent)
+            self.engine.ledger.close_intent(call_id, "refused")
+            raise
         self.created.append(batch_id)
-        state = self.store.save(batch_id, self.identity, {
-            key: {"role": pending[key].job.role, "request": pending[key].job.request.to_dict()} for key in keys})
-        return state, started
+        return self.store.save(batch_id, self.identity, requests, intent), started
 
     def _collect(self, state: BatchState, pending: dict[str, _Pending], done: dict[str, Completion],
                  started: float, reserved: float | None = None) -> None:
@@ -176,22 +203,28 @@ class BatchSession:
             self.engine.ledger.reserve(worst)
         else:
             worst = reserved
+        writer, taken = CacheWriter(self.engine.cache), False
         try:
             self.api.wait(state.batch_id, self.poll, started, self.on_poll)
             latency = time.monotonic() - started
             for line in self.api.results(state.batch_id):
                 result = line.result
                 if result.type == "succeeded":
-                    self._take(state, line.custom_id, result.message, latency, pending, done)
+                    self._take(state, line.custom_id, result.message, latency, pending, done, writer)
                 elif result.type == "errored" and _is_invalid_request(result) and line.custom_id in pending:
                     self._sync_only.add(line.custom_id)  # resubmitting cannot help; the sync call reports it
+            taken = True
         finally:
-            self.engine.ledger.release(worst)
+            try:
+                writer.finish(raise_failure=taken)  # an interrupted collection still lets its writes land
+            finally:
+                self.engine.ledger.release(worst)
         os.sync()  # the batch's cache entries reach the disk before its state file lets go of them
+        self.engine.ledger.close_intent(state.call_id, "collected")
         self.store.remove(state.batch_id)
 
     def _take(self, state: BatchState, key: str, message: Any, latency: float,
-              pending: dict[str, _Pending], done: dict[str, Completion]) -> None:
+              pending: dict[str, _Pending], done: dict[str, Completion], writer: CacheWriter) -> None:
         completion = _to_completion(message, self.engine.model, latency, 0)
         item = pending.pop(key, None)
         if item is None:
@@ -205,7 +238,7 @@ class BatchSession:
             done[key] = completion
         with call_scope(**item.job.scope):
             self._record_once(item.job.role, completion, key, state.batch_id)
-        self.engine.cache.put(key, item.material, completion, durable=False)
+        writer.put(key, item.material, completion)  # after its record: see _record_once for a kill in between
 
     def _record_once(self, role: str, completion: Completion, key: str, batch_id: str) -> None:
         """Record a batch result unless a run killed between its record and its cache write

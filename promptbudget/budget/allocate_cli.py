@@ -14,7 +14,8 @@ from ..errors import UsageError
 from ..experiment.model_warnings import engine_warnings
 from ..prompt_file import read_prompt_file
 from ..ledger import call_scope
-from ..runtime import Runtime, RuntimeConfig, add_runtime_arguments
+from ..flags import add_flag, add_runtime_arguments, new_parser
+from ..runtime import Runtime, RuntimeConfig
 from .allocator import DEFAULT_ANSWER_TOKENS, BudgetAllocator, AllocationDecision, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES, ComplexityClassifier, default_classifier_model, given_classification
 from .history import History, append_entries, learn_from_history, read_history
@@ -23,10 +24,10 @@ from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m promptbudget allocate", allow_abbrev=False,
-        description="Classify a prompt's complexity with a cheap call and choose a thinking budget (or effort "
-                    "level) for the answer model: the notebook's defaults, or a policy learned by budget-sweep.")
+    parser = new_parser(
+        "python -m promptbudget allocate",
+        "Classify a prompt's complexity with a cheap call and choose a thinking budget (or effort level) for the "
+        "answer model: the notebook's defaults, or a policy learned by budget-sweep.")
     prompt = parser.add_mutually_exclusive_group()
     prompt.add_argument("--prompt", default=None, help="the prompt to allocate for")
     prompt.add_argument("--prompt_file", default=None, help="file holding the prompt (UTF-8)")
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="complexity classifier model (default: claude-haiku-4-5-20251001 for Claude answer "
                              "models, otherwise the answer model)")
     parser.add_argument("--answer_tokens", type=int, default=DEFAULT_ANSWER_TOKENS,
-                        help=f"room for the answer: max_tokens = budget + this (default: {DEFAULT_ANSWER_TOKENS})")
+                        help="room for the answer: max_tokens = budget + this")
     use = parser.add_argument_group("learning from use")
     use.add_argument("--history", default=None,
                      help="JSONL of answered prompts (budget_history): the policy is updated from it, and --answer "
@@ -48,9 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     use.add_argument("--answer", action="store_true",
                      help="answer the prompt with the chosen setting (one paid call) and record the outcome in "
                           "--history")
-    use.add_argument("--system_prompt", default=None, help="system prompt for the --answer call (default: none)")
+    add_flag(use, "system_prompt", help="system prompt for the --answer call (default: none)")
     use.add_argument("--gold", default=None, help="the correct answer, to record whether the answer was right")
-    use.add_argument("--scorer", default="exact", help="scorer for --gold (default: exact)")
+    use.add_argument("--scorer", default="exact", help="scorer for --gold")
     use.add_argument("--verdict", default=None, metavar="OUTCOME_ID",
                      help="record a later verdict on an outcome of --history (with --correct) and exit")
     use.add_argument("--correct", default=None, help="yes or no: the verdict for --verdict")

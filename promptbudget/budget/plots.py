@@ -14,16 +14,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..stats import pareto_front
-from .plots_by_setting import FIGURES
+from .plots_by_setting import FIGURES, main_rows, message_figure
 
 FIGURE_NAMES = ("accuracy_vs_budget", "cost_vs_accuracy", "budget_use", *FIGURES, "allocator_comparison")
 CLASS_COLORS = {"simple": "#4daf4a", "medium": "#377eb8", "complex": "#ff7f00", "very_complex": "#e41a1c"}
 OFF_POSITION = 512
 """Where thinking off (budget 0) sits on the log-2 budget axis, labelled "off"."""
-
-
-def main_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in results["summary"].get(results["task"]["split"], []) if r.get("n")]
 
 
 def x_positions(results: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[list[float], list[str], bool]:
@@ -63,18 +59,19 @@ def _setup_x(ax: Any, xs: list[float], labels: list[str], log: bool, results: di
     ax.minorticks_off()
 
 
-def _empty(fig: Figure, message: str) -> Figure:
-    ax = fig.add_subplot(1, 1, 1)
-    ax.axis("off")
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
-    return fig
+def _finish_accuracy_axis(ax: Any, title: str) -> None:
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
 
 
 def accuracy_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(8, 5), layout="constrained")
     rows = [r for r in main_rows(results) if r.get("accuracy") is not None]
     if not rows:
-        return _empty(fig, "No graded answers: accuracy is n/a for this sweep.")
+        return message_figure(fig, "No graded answers: accuracy is n/a for this sweep.")
     ax = fig.add_subplot(1, 1, 1)
     xs, labels, log = x_positions(results, rows)
     acc = [r["accuracy"] for r in rows]
@@ -89,11 +86,7 @@ def accuracy_figure(results: dict[str, Any]) -> Figure:
         ax.plot(cx, [r["accuracy"] for r in class_rows], marker=".", linestyle="--",
                 color=CLASS_COLORS.get(name), label=f"{name} (n={class_rows[0]['n']})")
     _setup_x(ax, xs, labels, log, results)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("accuracy")
-    ax.set_title(f"Accuracy vs thinking {results['kind']}: {_title(results)}")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    _finish_accuracy_axis(ax, f"Accuracy vs thinking {results['kind']}: {_title(results)}")
     return fig
 
 
@@ -102,7 +95,7 @@ def cost_figure(results: dict[str, Any]) -> Figure:
     key, label = cost_axis(results)
     rows = [r for r in main_rows(results) if r.get("accuracy") is not None and r.get(key) is not None]
     if not rows:
-        return _empty(fig, "No graded answers with a cost: nothing to plot.")
+        return message_figure(fig, "No graded answers with a cost: nothing to plot.")
     ax = fig.add_subplot(1, 1, 1)
     xs = [float(r[key]) for r in rows]
     acc = [r["accuracy"] for r in rows]
@@ -118,11 +111,7 @@ def cost_figure(results: dict[str, Any]) -> Figure:
     ax.step([float(r[key]) for r in front_rows], [r["accuracy"] for r in front_rows], where="post",
             color="#e41a1c", linewidth=1.5, label="Pareto front")
     ax.set_xlabel(label)
-    ax.set_ylabel("accuracy")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_title(f"Cost vs accuracy: {_title(results)}")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    _finish_accuracy_axis(ax, f"Cost vs accuracy: {_title(results)}")
     return fig
 
 
@@ -131,7 +120,7 @@ def budget_use_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(10, 4.5), layout="constrained")
     rows = main_rows(results)
     if not rows:
-        return _empty(fig, "No measurements.")
+        return message_figure(fig, "No measurements.")
     names = [r["setting"] for r in rows]
     idx = list(range(len(rows)))
     ax1, ax2 = fig.subplots(1, 2)
@@ -165,7 +154,7 @@ def allocator_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(12, 5), layout="constrained")
     evaluation = results.get("allocator_evaluation")
     if not evaluation or not evaluation.get("n"):
-        return _empty(fig, "No allocator evaluation (ungraded prompts, or the sweep stopped early).")
+        return message_figure(fig, "No allocator evaluation (ungraded prompts, or the sweep stopped early).")
     strategies = evaluation["strategies"]
     names = [s["name"] for s in strategies]
     colors = ["#bbbbbb" if s["kind"] == "fixed" else ("#377eb8" if s["kind"] == "allocator" else "#4daf4a")

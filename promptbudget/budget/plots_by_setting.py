@@ -24,7 +24,8 @@ SCENARIO_COLORS = {"normal": "#377eb8", "time-sensitive": "#e41a1c", "cost-const
                    "both": "#984ea3"}
 
 
-def _rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+def main_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The measured rows of the split the sweep reports."""
     return [r for r in results["summary"].get(results["task"]["split"], []) if r.get("n")]
 
 
@@ -39,7 +40,8 @@ def _axis(fig: Figure, results: dict[str, Any], rows: list[dict[str, Any]], titl
     return ax
 
 
-def _message(fig: Figure, text: str) -> Figure:
+def message_figure(fig: Figure, text: str) -> Figure:
+    """A figure that says why there is nothing to plot."""
     ax = fig.add_subplot(1, 1, 1)
     ax.axis("off")
     ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True)
@@ -58,9 +60,9 @@ def _floor_zero(ax: Any, values: list[float], unit: str) -> None:
 
 def response_time_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
-    rows = [r for r in _rows(results) if r.get("latency_p50_s") is not None]
+    rows = [r for r in main_rows(results) if r.get("latency_p50_s") is not None]
     if not rows:
-        return _message(fig, "No latencies were measured.")
+        return message_figure(fig, "No latencies were measured.")
     ax = _axis(fig, results, rows, "Response time per setting", "seconds per answer")
     idx = list(range(len(rows)))
     p50, p95 = [r["latency_p50_s"] for r in rows], [r["latency_p95_s"] for r in rows]
@@ -73,9 +75,9 @@ def response_time_figure(results: dict[str, Any]) -> Figure:
 
 def token_usage_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
-    rows = _rows(results)
+    rows = main_rows(results)
     if not rows:
-        return _message(fig, "No measurements.")
+        return message_figure(fig, "No measurements.")
     ax = _axis(fig, results, rows, "Token usage per setting", "tokens per item (mean)")
     idx = list(range(len(rows)))
     ax.plot(idx, [r["mean_output_tokens"] for r in rows], marker="o", label="billed output (thinking included)")
@@ -90,9 +92,9 @@ def token_usage_figure(results: dict[str, Any]) -> Figure:
 
 def cost_by_setting_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
-    rows = [r for r in _rows(results) if r.get("cost_per_item_usd") is not None]
+    rows = [r for r in main_rows(results) if r.get("cost_per_item_usd") is not None]
     if results["engine"]["pricing"] != "priced" or not rows:
-        return _message(fig, f"The answer engine is {results['engine']['pricing']}: no cost to plot "
+        return message_figure(fig, f"The answer engine is {results['engine']['pricing']}: no cost to plot "
                              "(token usage is the cost proxy).")
     ax = _axis(fig, results, rows, "Cost per setting", "USD per item")
     values = [r["cost_per_item_usd"] for r in rows]
@@ -103,10 +105,10 @@ def cost_by_setting_figure(results: dict[str, Any]) -> Figure:
 
 def accuracy_per_dollar_figure(results: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(8, 4.8), layout="constrained")
-    rows = [r for r in _rows(results) if r.get("accuracy_per_dollar") is not None]
+    rows = [r for r in main_rows(results) if r.get("accuracy_per_dollar") is not None]
     if not rows:
         reason = "ungraded prompts" if not results["task"]["graded"] else f"{results['engine']['pricing']} engine"
-        return _message(fig, f"No accuracy per dollar ({reason}).\n{EFFICIENCY_NOTE}")
+        return message_figure(fig, f"No accuracy per dollar ({reason}).\n{EFFICIENCY_NOTE}")
     ax = _axis(fig, results, rows, "Accuracy per dollar per setting", "correct answers per USD")
     values = [r["accuracy_per_dollar"] for r in rows]
     ax.bar(range(len(rows)), values, color="#4daf4a")

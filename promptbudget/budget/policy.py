@@ -3,8 +3,6 @@ defaults, with its evidence (JSON, schema promptbudget.budget_policy/1), and the
 
 from __future__ import annotations
 
-import json
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +10,12 @@ from typing import Any
 
 from ..engines.types import EFFORT_LEVELS, MIN_THINKING_BUDGET
 from ..errors import UsageError
-from ..jsonio import write_json_atomic
+from ..records import BudgetPolicy, RecordError, read_record, validate_record, write_record
 from ..stats import paired_bootstrap_diff, proportion
 from .classifier import COMPLEXITY_CLASSES
 from .settings import Setting, tier_to_effort
 
-POLICY_SCHEMA = "promptbudget.budget_policy/1"
+POLICY_SCHEMA = BudgetPolicy.schema_name()
 DEFAULT_BUDGETS = {"simple": 0, "medium": 2048, "complex": 4096, "very_complex": 8192}
 TIME_SENSITIVE_REDUCTIONS: dict[str, int | str] = {"simple": "off", "medium": "off", "complex": -2048,
                                                    "very_complex": -4096}
@@ -62,113 +60,50 @@ class Policy:
     def learned_classes(self) -> list[str]:
         return [c for c, p in self.classes.items() if p.learned]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": POLICY_SCHEMA,
-            "created_at": self.created_at,
-            "kind": self.kind,
-            "rule": self.rule,
-            "margin": self.margin,
-            "confidence": CONFIDENCE,
-            "min_items": self.min_items,
-            "source": self.source,
-            "defaults": dict(DEFAULT_BUDGETS),
-            "adjustments": {
+    def to_record(self) -> BudgetPolicy:
+        return BudgetPolicy.build(
+            created_at=self.created_at, kind=self.kind, rule=self.rule, margin=self.margin, confidence=CONFIDENCE,
+            min_items=self.min_items, source=self.source, defaults=dict(DEFAULT_BUDGETS),
+            adjustments={
                 "time_sensitive": dict(TIME_SENSITIVE_REDUCTIONS),
                 "cost_constrained": "halve the budget, at least 1024 while thinking is on",
                 "minimum_budget": MIN_THINKING_BUDGET,
             },
-            "classes": {c: p.to_dict() for c, p in self.classes.items()},
-        }
+            classes={c: p.to_dict() for c, p in self.classes.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.to_record().to_json()
 
     @classmethod
     def from_dict(cls, data: Any, *, where: str = "policy") -> "Policy":
-        if not isinstance(data, dict):
-            raise UsageError(f"{where}: a policy file is a JSON object")
-        if data.get("schema") != POLICY_SCHEMA:
-            raise UsageError(f"{where}: schema is {data.get('schema')!r}, expected {POLICY_SCHEMA!r}")
-        kind = data.get("kind")
-        if kind not in ("budget", "effort"):
-            raise UsageError(f"{where}: 'kind' must be 'budget' or 'effort' (got {kind!r})")
-        classes = data.get("classes")
-        if not isinstance(classes, dict):
-            raise UsageError(f"{where}: 'classes' must be an object keyed by complexity class")
-        unknown = set(classes) - set(COMPLEXITY_CLASSES)
-        if unknown:
-            raise UsageError(f"{where}: unknown complexity classes {sorted(unknown)}; "
-                             f"known: {', '.join(COMPLEXITY_CLASSES)}")
+        """A policy from a parsed policy file, validated as a `BudgetPolicy` record (RecordError otherwise)."""
+        return cls.from_record(validate_record(data, BudgetPolicy, where=where), where=where)
+
+    @classmethod
+    def from_record(cls, record: BudgetPolicy, *, where: str = "policy") -> "Policy":
         parsed: dict[str, ClassPolicy] = {}
         for name in COMPLEXITY_CLASSES:
-            entry = classes.get(name)
+            entry = record.classes.get(name)
             if entry is None:
-                parsed[name] = _default_class_policy(name, f"{where} has no entry for {name}", kind)
+                parsed[name] = _default_class_policy(name, f"{where} has no entry for {name}", record.kind)
                 continue
-            if not isinstance(entry, dict) or "setting" not in entry:
-                raise UsageError(f"{where}: class {name!r} needs an object with a 'setting'")
             try:
-                setting = Setting.parse(kind, entry["setting"])
+                setting = Setting.parse(record.kind, entry.setting)
             except UsageError as exc:
-                raise UsageError(f"{where}: class {name!r}: {exc}") from None
-            evidence = entry.get("evidence", [])
-            if not isinstance(evidence, list):
-                raise UsageError(f"{where}: class {name!r}: 'evidence' must be a list")
-            learned = entry.get("learned", False)
-            if not isinstance(learned, bool):
-                raise UsageError(f"{where}: class {name!r}: 'learned' must be true or false (got {learned!r})")
-            reason = entry.get("reason", "")
-            if not isinstance(reason, str):
-                raise UsageError(f"{where}: class {name!r}: 'reason' must be a string")
-            n = _count_field(entry, "n", 0, f"{where}: class {name!r}")
-            parsed[name] = ClassPolicy(setting, learned, reason, evidence, n)
-        margin = data.get("margin", DEFAULT_MARGIN)
-        if not isinstance(margin, (int, float)) or isinstance(margin, bool) or not 0 <= margin <= 1:
-            raise UsageError(f"{where}: 'margin' must be a number between 0 and 1")
-        rule = data.get("rule", RULE)
-        if not isinstance(rule, str):
-            raise UsageError(f"{where}: 'rule' must be a string")
-        source = data.get("source", {})
-        if source is None:
-            source = {}
-        if not isinstance(source, dict):
-            raise UsageError(f"{where}: 'source' must be an object")
-        created_at = data.get("created_at", 0.0)
-        if created_at is None:
-            created_at = 0.0
-        if isinstance(created_at, bool) or not isinstance(created_at, (int, float)) or not math.isfinite(created_at):
-            raise UsageError(f"{where}: 'created_at' must be a number (seconds since the epoch)")
-        return cls(kind, parsed, rule, float(margin), _count_field(data, "min_items", DEFAULT_MIN_ITEMS, where),
-                   dict(source), float(created_at))
+                raise RecordError(where, f"classes.{name}: 'setting': {exc}", BudgetPolicy.FIX, "setting") from None
+            parsed[name] = ClassPolicy(setting, entry.learned, entry.reason, list(entry.evidence), entry.n)
+        margin = DEFAULT_MARGIN if record.margin is None else record.margin
+        min_items = DEFAULT_MIN_ITEMS if record.min_items is None else record.min_items
+        return cls(record.kind, parsed, record.rule if record.rule is not None else RULE, float(margin), min_items,
+                   dict(record.source), float(record.created_at or 0.0))
 
     def save(self, path: str | Path) -> None:
-        write_json_atomic(path, self.to_dict())
+        write_record(path, self.to_record())
 
     @classmethod
     def load(cls, path: str | Path) -> "Policy":
-        path = Path(path)
-        try:
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"policy file not found: {path}") from None
-        except IsADirectoryError:
-            raise UsageError(f"policy file is a directory: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read policy file {path}: {exc}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"policy file {path} is not valid JSON: {exc}") from None
-        return cls.from_dict(data, where=f"policy file {path}")
-
-
-def _count_field(data: dict[str, Any], key: str, default: int, where: str) -> int:
-    """A non-negative whole number read from a policy file (None counts as the default)."""
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
-            or value != int(value) or value < 0):
-        raise UsageError(f"{where}: {key!r} must be a whole number >= 0 (got {value!r})")
-    return int(value)
+        where = f"policy file {path}"
+        return cls.from_record(read_record(path, BudgetPolicy, shown_as=where), where=where)
 
 
 def _default_class_policy(complexity: str, why: str, kind: str = "budget") -> ClassPolicy:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UsageError
 from .classifier import COMPLEXITY_CLASSES
 from .plots import FIGURE_NAMES, cost_axis, main_rows, pareto_labels, png_name
 from .plots_by_setting import EFFICIENCY_NOTE, allocation_table, policies_of
 from .report_responses import comparison
-from .setting_sweep import SWEEP_SCHEMA
+from ..records import BudgetSweepResults, validate_record
 
 SECTION_TITLE = "Thinking budgets"
 
@@ -49,10 +48,9 @@ def _per_dollar(row: dict[str, Any], pricing: str) -> str:
     return f"{row['accuracy_per_dollar']:.1f}"
 
 
-def check_results(results: Any) -> None:
-    if not isinstance(results, dict) or results.get("schema") != SWEEP_SCHEMA:
-        found = results.get("schema") if isinstance(results, dict) else type(results).__name__
-        raise UsageError(f"not a budget-sweep result (schema {found!r}, expected {SWEEP_SCHEMA!r})")
+def check_results(results: Any, where: str = "results") -> None:
+    """RecordError (a UsageError) unless `results` is a valid budget-sweep results record."""
+    validate_record(results, BudgetSweepResults, where=where)
 
 
 def settings_table(results: dict[str, Any], split: str | None = None) -> dict[str, Any]:

@@ -8,11 +8,12 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..batches.options import BatchConfig, add_batch_arguments, build_session
-from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
+from ..batches.options import BatchConfig, build_session
+from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, interrupted_message, run_command
 from ..engines.types import EFFORT_LEVELS
 from ..jsonio import write_json_atomic
-from ..runtime import Runtime, add_runtime_arguments
+from ..flags import add_flag, add_measurement_tail, new_parser
+from ..runtime import Runtime
 from .allocator import DEFAULT_ANSWER_TOKENS, DEFAULT_MARGIN, DEFAULT_MIN_ITEMS, Policy
 from .case_study import ROLES, CaseStudy
 from .setting_sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGETS, SPLITS, BudgetSweepPlan,
@@ -21,26 +22,25 @@ from .setting_sweep import (DEFAULT_MODEL, DEFAULT_SAMPLES, DEFAULT_SWEEP_BUDGET
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m promptbudget budget-sweep", allow_abbrev=False,
-        description="Answer the same items at several thinking budgets (or effort levels) and measure accuracy "
-                    "(95%% CI), thinking tokens against the budget, truncation, latency and cost. Classifies each "
-                    "item's complexity once, learns a per-class budget policy and evaluates it.")
+    parser = new_parser(
+        "python -m promptbudget budget-sweep",
+        "Answer the same items at several thinking budgets (or effort levels) and measure accuracy (95% CI), "
+        "thinking tokens against the budget, truncation, latency and cost. Classifies each item's complexity "
+        "once, learns a per-class budget policy and evaluates it.")
     source = parser.add_argument_group("items")
-    source.add_argument("--task", default=None, help="GSM8K_DSPy, BBH_<task>, or jsonl:PATH[::SCORER]")
+    add_flag(source, "task")
     source.add_argument("--prompts", default=None,
                         help="JSONL of prompts instead of a task: 'prompt', optional 'answer', 'id' and 'split' per "
                              "line (without answers, accuracy is n/a)")
-    source.add_argument("--scorer", default="exact", help="scorer for --prompts answers (default: exact)")
-    source.add_argument("--split", default="test", choices=SPLITS, help="split to sweep and report (default: test)")
+    source.add_argument("--scorer", default="exact", help="scorer for --prompts answers")
+    source.add_argument("--split", default="test", choices=SPLITS, help="split to sweep and report")
     source.add_argument("--learn_split", default=None, choices=SPLITS,
                         help="also sweep this split, learn the policy on it, and evaluate the allocator on --split "
                              "(held out)")
-    source.add_argument("--samples", type=int, default=DEFAULT_SAMPLES,
-                        help=f"items per split: the first N (default: {DEFAULT_SAMPLES})")
+    add_flag(source, "samples", default=DEFAULT_SAMPLES, help="items per split: the first N")
     prompt = parser.add_argument_group("system prompt")
-    prompt.add_argument("--system_prompt", default=None, help="system prompt (default: the task's instruction)")
-    prompt.add_argument("--prompt_file", default=None, help="file holding the system prompt (UTF-8)")
+    add_flag(prompt, "system_prompt", help="system prompt (default: the task's instruction)")
+    add_flag(prompt, "prompt_file")
     sweep = parser.add_argument_group("what to sweep")
     sweep.add_argument("--budgets", nargs="+", default=None, metavar="N",
                        help="thinking budgets in tokens; 0 = thinking off, others >= 1024 "
@@ -48,16 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--efforts", nargs="+", default=None, metavar="LEVEL",
                        help=f"adaptive-thinking effort levels instead of budgets: off {' '.join(EFFORT_LEVELS)}")
     sweep.add_argument("--answer_tokens", type=int, default=DEFAULT_ANSWER_TOKENS,
-                       help=f"room for the answer: max_tokens = budget + this (default: {DEFAULT_ANSWER_TOKENS})")
+                       help="room for the answer: max_tokens = budget + this")
     sweep.add_argument("--classifier_model", default=None,
                        help="complexity classifier model (default: claude-haiku-4-5-20251001 for Claude answer "
                             "models, otherwise the answer model)")
     learn = parser.add_argument_group("policy")
     learn.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
-                       help=f"accuracy a smaller budget may lose against the best (non-inferiority margin, "
-                            f"default: {DEFAULT_MARGIN})")
+                       help="accuracy a smaller budget may lose against the best (non-inferiority margin)")
     learn.add_argument("--min_class_items", type=int, default=DEFAULT_MIN_ITEMS,
-                       help=f"fewest items of a class needed to learn its budget (default: {DEFAULT_MIN_ITEMS})")
+                       help="fewest items of a class needed to learn its budget")
     learn.add_argument("--policy_output", default=None,
                        help="where the learned policy goes (default: beside --output, budget_policy_*.json)")
     learn.add_argument("--no_policy", action="store_true", help="do not write a policy file")
@@ -68,24 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     case.add_argument("--policy", default=None,
                       help="policy JSON that gives the case study its recommended setting (default: the notebook "
                            "defaults 0/2048/4096/8192)")
-    out = parser.add_argument_group("output")
-    out.add_argument("--output", default=None,
-                     help="results file (default: results/budget_sweep_<task>_<model>.json)")
-    out.add_argument("--num_threads", type=int, default=4)
-    out.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
-    add_batch_arguments(parser, what="every answer of every setting, all in one set of batches; the complexity "
-                                     "classifier stays synchronous")
+    add_measurement_tail(parser, default_model=DEFAULT_MODEL,
+                         output_help="results file (default: results/budget_sweep_<task>_<model>.json)",
+                         batch_what="every answer of every setting, all in one set of batches; the complexity "
+                                    "classifier stays synchronous")
     return parser
-
-
-def config_from_args(args: argparse.Namespace) -> SweepConfig:
-    return SweepConfig.from_flags(args, tuples=("budgets", "efforts"))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_command(lambda: run(config_from_args(args)))
+    return run_command(lambda: run(SweepConfig.from_flags(args, tuples=("budgets", "efforts"))))
 
 
 def run(config: SweepConfig) -> int:
@@ -111,7 +102,7 @@ def run(config: SweepConfig) -> int:
             if study:
                 results["case_study"] = study.summary(results)
         except KeyboardInterrupt:
-            print(interrupted_message(plan), file=sys.stderr)
+            print(interrupted(plan), file=sys.stderr)
             return EXIT_INTERRUPTED
         finally:
             if bar is not None:
@@ -130,14 +121,8 @@ def run(config: SweepConfig) -> int:
     return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(results["status"], EXIT_FAILED)
 
 
-def interrupted_message(plan: BudgetSweepPlan) -> str:
-    """What Ctrl-C leaves behind: no results file (an earlier one stays as it was)."""
-    kept = (f"; the earlier {plan.output} is left unchanged" if plan.output.exists() else "")
-    if plan.config.runtime().cache_path() is not None:
-        rerun = "rerunning the same command repeats the finished calls from the request cache at no cost"
-    else:
-        rerun = "--no_cache was given, so a rerun repeats every call"
-    return f"interrupted: no results written{kept}; {rerun}"
+def interrupted(plan: BudgetSweepPlan) -> str:
+    return interrupted_message(plan.output, cached=plan.config.runtime().cache_path() is not None)
 
 
 # --------------------------------------------------------------------------- #

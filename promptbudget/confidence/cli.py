@@ -8,10 +8,11 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, run_command
+from ..cli_support import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, interrupted_message,
+                           run_command)
 from ..experiment.constants import DEFAULT_MODEL, SPLITS
 from ..jsonio import write_json_atomic
-from ..runtime import add_runtime_arguments
+from ..flags import add_flag, add_measurement_tail, new_parser
 from .metrics import BINNING_NOTE
 from .policy import DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE
 from .runner import DEFAULT_RATIOS, SplitConfig, run_split
@@ -19,41 +20,31 @@ from .runner import DEFAULT_RATIOS, SplitConfig, run_split
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m promptbudget confidence-split", allow_abbrev=False,
-        description="Split a total thinking budget B between answering (B x ratio) and judging the answer's "
-                    "correctness (B x (1 - ratio)); report accuracy, calibration (ECE over 10 equal-width bins, "
-                    "Brier), AUROC, risk-coverage/AURC, confidence parse failures and cost per cell.")
-    parser.add_argument("--task", default="GSM8K_DSPy", help="GSM8K_DSPy, BBH_<task>, or jsonl:PATH[::SCORER]")
+    parser = new_parser(
+        "python -m promptbudget confidence-split",
+        "Split a total thinking budget B between answering (B x ratio) and judging the answer's correctness "
+        "(B x (1 - ratio)); report accuracy, calibration (ECE over 10 equal-width bins, Brier), AUROC, "
+        "risk-coverage/AURC, confidence parse failures and cost per cell.")
+    add_flag(parser, "task", default="GSM8K_DSPy")
     parser.add_argument("--total_budget", type=int, nargs="+", required=True, metavar="TOKENS",
                         help="one or more total thinking budgets in tokens (e.g. 200 2048 4096)")
     parser.add_argument("--ratios", type=float, nargs="+", default=list(DEFAULT_RATIOS), metavar="R",
-                        help="answer shares of the budget, each in [0, 1] (default: 0 0.25 0.5 0.75 1)")
-    parser.add_argument("--samples", type=int, default=30, help="items per cell (the same items in every cell)")
+                        help="answer shares of the budget, each in [0, 1]")
+    add_flag(parser, "samples", default=30, help="items per cell (the same items in every cell)")
     parser.add_argument("--split", default="test", choices=SPLITS, help="task split to draw items from")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the item subset")
-    parser.add_argument("--system_prompt", default=None,
-                        help="system prompt of the answer stage (default: the task's instruction)")
+    add_flag(parser, "seed", default=0, help="seed of the item subset")
+    add_flag(parser, "system_prompt", help="system prompt of the answer stage (default: the task's instruction)")
     parser.add_argument("--output_allowance", type=int, default=DEFAULT_OUTPUT_ALLOWANCE,
                         help="visible output tokens per stage on top of the thinking budget, for models that think")
     parser.add_argument("--min_answer_tokens", type=int, default=DEFAULT_MIN_ANSWER_TOKENS,
                         help="smallest max_tokens cap of a stage on models that do not think")
-    parser.add_argument("--num_threads", type=int, default=4)
-    parser.add_argument("--output", default=None,
-                        help="result JSON (default: results/confidence_split_<task>_<model>.json)")
     parser.add_argument("--report_dir", default=None,
                         help="also write a standalone HTML page and PNG plots to this folder")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
-    from ..batches.options import add_batch_arguments
-
-    add_batch_arguments(parser, what="every cell's answers in one set of batches, then every confidence call in "
-                                     "another: two waits in all")
+    add_measurement_tail(parser, default_model=DEFAULT_MODEL,
+                         output_help="result JSON (default: results/confidence_split_<task>_<model>.json)",
+                         batch_what="every cell's answers in one set of batches, then every confidence call in "
+                                    "another: two waits in all")
     return parser
-
-
-def config_from_args(args: argparse.Namespace) -> SplitConfig:
-    return SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,25 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a malformed flag (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return run_command(lambda: run(config_from_args(args)))
+    return run_command(lambda: run(SplitConfig.from_flags(args, tuples=("total_budget", "ratios"))))
 
 
-def interrupted_message(config: SplitConfig) -> str:
-    """What Ctrl-C leaves behind: no results file (an earlier one stays as it was)."""
-    path = config.output_path()
-    kept = f"; the earlier {path} is left unchanged" if path.exists() else ""
-    if config.runtime().cache_path() is not None:
-        rerun = "rerunning the same command repeats the finished calls from the request cache at no cost"
-    else:
-        rerun = "--no_cache was given, so a rerun repeats every call"
-    return f"interrupted: no results written{kept}; {rerun}"
+def interrupted(config: SplitConfig) -> str:
+    return interrupted_message(config.output_path(), cached=config.runtime().cache_path() is not None)
 
 
 def run(config: SplitConfig) -> int:
     try:
         results = run_split(config)
     except KeyboardInterrupt:
-        print(interrupted_message(config), file=sys.stderr)
+        print(interrupted(config), file=sys.stderr)
         return EXIT_INTERRUPTED
     path = config.output_path()
     write_json_atomic(path, results)

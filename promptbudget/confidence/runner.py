@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tasks.extraction import strip_thinking
+from tasks.core import Item, Task
 
 from .. import __version__
 from ..cli_support import check_output_path
-from ..engines import Engine, Request
+from ..engines import Engine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import parallel_map, score_completion
 from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES, SPLITS
@@ -30,14 +30,16 @@ from ..experiment.runtime_fields import RuntimeFields
 from ..experiment.status import ending_status, overall_status
 from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
+from ..records import ConfidenceSplitResults
 from ..runtime import Runtime
 from ..task_loader import load_task_or_usage_error
 from .metrics import BINNING_NOTE, ECE_BINS, ConfidenceItem, cell_curves, cell_metrics
 from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_API, STYLE_NONE, THINKING_OFF,
                      StageSetting, split_budget, stage_setting, thinking_style)
-from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, confidence_prompt, parse_confidence, truncate_raw
+from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, parse_confidence, truncate_raw
+from .stage_requests import answer_request, confidence_request, item_scope
 
-SCHEMA = "promptbudget.confidence_split/1"
+SCHEMA = ConfidenceSplitResults.schema_name()
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
@@ -128,7 +130,7 @@ def model_slug(spec: str) -> str:
 
 
 @dataclass(frozen=True)
-class ConfidenceCell:
+class SplitCell:
     total_budget: int
     ratio: float
     answer: StageSetting
@@ -151,16 +153,16 @@ class ConfidenceCell:
 
 @dataclass
 class ConfidencePlan:
-    task: Any
-    items: list[Any]
+    task: Task
+    items: list[Item]
     engine: Engine
     style: str
     system_prompt: str
-    cells: list[ConfidenceCell]
+    cells: list[SplitCell]
     warnings: list[str] = field(default_factory=list)
 
 
-def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> ConfidencePlan:
+def make_plan(config: SplitConfig, engine: Engine, task: Task | None = None) -> ConfidencePlan:
     """Choose the items and the per-cell stage settings. No calls, no writes."""
     task = task if task is not None else load_task_or_usage_error(config.task)
     pool = task.split(config.split)
@@ -174,7 +176,7 @@ def make_plan(config: SplitConfig, engine: Engine, task: Any = None) -> Confiden
             answer_budget, confidence_budget = split_budget(total, ratio)
             kwargs = dict(output_allowance=config.output_allowance, min_answer_tokens=config.min_answer_tokens,
                           style=style)
-            cells.append(ConfidenceCell(total, ratio, stage_setting(engine, answer_budget, **kwargs),
+            cells.append(SplitCell(total, ratio, stage_setting(engine, answer_budget, **kwargs),
                               stage_setting(engine, confidence_budget, **kwargs)))
     system_prompt = config.system_prompt.strip() if config.system_prompt else task.instruction
     warnings = plan_warnings(config, engine, style, cells, items)
@@ -190,8 +192,8 @@ def repeated_values(flag: str, values: tuple[float, ...]) -> list[str]:
             for value, count in counts.items() if count > 1]
 
 
-def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[ConfidenceCell],
-                  items: list[Any]) -> list[str]:
+def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[SplitCell],
+                  items: list[Item]) -> list[str]:
     warnings = repeated_values("--ratios", config.ratios) + repeated_values("--total_budget", config.total_budget)
     warnings += engine_warnings(engine)
     if len(items) < MIN_MEANINGFUL_SAMPLES:
@@ -218,19 +220,13 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[C
 
 # --- running ---------------------------------------------------------------------------------
 
-def run_item(plan: ConfidencePlan, cell: ConfidenceCell, item: Any) -> ConfidenceItem:
+def run_item(plan: ConfidencePlan, cell: SplitCell, item: Item) -> ConfidenceItem:
     """Both stages for one item. Each stage is exactly one call: no retries on a bad parse."""
     engine, task = plan.engine, plan.task
-    question = task.format_question(item)
-    with call_scope(command="confidence-split", cell=cell.cell_id, sample_id=item.id):
-        answer = engine.complete(Request(prompt=question, system=plan.system_prompt,
-                                         max_tokens=cell.answer.max_tokens, thinking=cell.answer.thinking),
-                                 role="answer")
+    with call_scope(**item_scope(cell, item)):
+        answer = engine.complete(answer_request(plan, cell, item), role="answer")
         score = score_completion(task, item, answer)
-        proposed = strip_thinking(answer.text)
-        judged = engine.complete(Request(prompt=confidence_prompt(question, proposed), system=CONFIDENCE_SYSTEM,
-                                         max_tokens=cell.confidence.max_tokens, thinking=cell.confidence.thinking),
-                                 role="confidence")
+        judged = engine.complete(confidence_request(plan, cell, item, answer.text), role="confidence")
     parsed = parse_confidence(judged.text)
     price = engine.price()
     cost = None if price is None else price.cost(answer.usage) + price.cost(judged.usage)
@@ -263,7 +259,7 @@ def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] |
     failure: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def one(job: tuple[ConfidenceCell, int, Any]) -> None:
+    def one(job: tuple[SplitCell, int, Any]) -> None:
         cell, index, item = job
         if stop.is_set():
             return
@@ -295,7 +291,7 @@ def build_results(config: SplitConfig, plan: ConfidencePlan, records: dict[str, 
             **cell_curves(done),
             "items": [r.to_dict() for r in done],
         })
-    return {
+    return ConfidenceSplitResults.model_validate({
         "schema": SCHEMA,
         "version": __version__,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -312,7 +308,7 @@ def build_results(config: SplitConfig, plan: ConfidencePlan, records: dict[str, 
         "warnings": plan.warnings,
         "cells": cells,
         "ledger": ledger_summary,
-    }
+    }).to_json()
 
 
 def run_split(config: SplitConfig, *, engine: Engine | None = None, runtime: Runtime | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 ROLES = ("answer", "judge", "feedback", "optimizer", "classifier", "confidence")
@@ -94,7 +94,7 @@ class Usage:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # asdict's deep copy is slow, and all are ints
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Usage":
@@ -123,7 +123,7 @@ class Completion:
         return replace(self, cached=True, retries=0)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # no deep copy: usage is the one nested field
         data["usage"] = self.usage.to_dict()
         return data
 

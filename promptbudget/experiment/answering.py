@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Any, Optional, TypedDict, TypeVar
 
 from ..engines import Completion, RoleEngine
 from ..ledger import call_scope
@@ -41,7 +41,27 @@ class ItemResult:
         return cls(**data)
 
 
-def summarize(items: Sequence[ItemResult]) -> dict[str, Any]:
+class EvaluationStats(TypedDict, total=False):
+    """`summarize()`: only `n` when nothing was evaluated (the typed record is `records.run.EvaluationStats`)."""
+
+    n: int
+    accuracy: float
+    accuracy_low: float
+    accuracy_high: float
+    correct: int
+    mean_output_tokens: float
+    median_output_tokens: float
+    p90_output_tokens: float
+    max_output_tokens: float
+    total_output_tokens: float
+    mean_thinking_tokens: float
+    format_rate: float
+    answered: int
+    truncation_rate: float
+    cost_usd: Optional[float]
+
+
+def summarize(items: Sequence[ItemResult]) -> EvaluationStats:
     """Accuracy with a 95% Wilson CI, the token distribution, format and truncation rates, cost."""
     if not items:
         return {"n": 0}

@@ -6,20 +6,14 @@ import argparse
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from ..runtime import RuntimeConfig
+from ..runtime import RuntimeConfig, RuntimeSettings
 
 Config = TypeVar("Config", bound="RuntimeFields")
 
 
 @dataclass(frozen=True)
-class RuntimeFields:
+class RuntimeFields(RuntimeSettings):
     """Base of a command's frozen config dataclass: the fields RuntimeConfig is built from."""
-
-    base_url: str | None = None
-    max_cost: float | None = None
-    prices: str | None = None
-    cache_dir: str | None = None
-    no_cache: bool = False
 
     def runtime(self) -> RuntimeConfig:
         return RuntimeConfig.of(self)

@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..prompt_file import read_prompt_file
 from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES
 from ..experiment.runtime_fields import RuntimeFields
-from ..runtime import add_runtime_arguments
+from ..flags import add_flag, add_runtime_arguments, new_parser
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,10 @@ class OptimizeConfig(RuntimeFields):
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "OptimizeConfig":
-        return cls.from_flags(args, tuples=("budgets", "efforts"))
+        values = vars(args)
+        if "system_prompt" in values:  # --system_prompt (the seeds' --custom_prompt) is the custom_prompt field
+            values = {**values, "custom_prompt": values["system_prompt"]}
+        return cls.from_flags(argparse.Namespace(**values), tuples=("budgets", "efforts"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,9 +115,9 @@ class OptimizeConfig(RuntimeFields):
         if self.optimizer_max_tokens is not None and self.optimizer_max_tokens < 1:
             raise UsageError(f"--optimizer_max_tokens must be at least 1 (got {self.optimizer_max_tokens})")
         if self.custom_prompt is not None and self.prompt_file is not None:
-            raise UsageError("give either --custom_prompt or --prompt_file, not both")
+            raise UsageError("give either --system_prompt (--custom_prompt) or --prompt_file, not both")
         if self.custom_prompt is not None and not self.custom_prompt.strip():
-            raise UsageError("--custom_prompt is empty")
+            raise UsageError("--system_prompt (--custom_prompt) is empty")
         if self.effort is not None and self.effort not in EFFORT_LEVELS:
             raise UsageError(f"--effort must be one of {', '.join(EFFORT_LEVELS)} (got {self.effort!r})")
         if self.effort is not None and self.thinking_budget is not None:
@@ -176,37 +179,38 @@ def add_ladder_arguments(parser: argparse.ArgumentParser) -> None:
     """The thinking-setting ladder of the joint search (the same flags as budget-sweep)."""
     parser.add_argument("--budgets", nargs="+", default=None, metavar="N",
                         help="thinking ladder in tokens, cheapest first (0 = off; default: off 1024 2048 4096 8192 "
-                             "16000 as the model allows)")
+                             "16000 as the model allows); the run starts on its richest rung unless --thinking_budget "
+                             "names another rung")
     parser.add_argument("--efforts", nargs="+", default=None, metavar="LEVEL",
                         help="thinking ladder of effort levels, cheapest first (off low medium high xhigh max)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--thinking_search", dest="thinking_search", action="store_const", const=True, default=None,
-                       help="search the thinking setting along the ladder together with the prompt (default: on when "
-                            "--budgets or --efforts is given)")
+                       help="search the thinking setting along the ladder together with the prompt (default: on, "
+                            "except with --no_thinking_enabled and no --budgets/--efforts)")
     group.add_argument("--no_thinking_search", dest="thinking_search", action="store_const", const=False,
-                       help="prompt-only search at the starting thinking setting")
+                       help="prompt-only search: keep the starting thinking setting fixed")
 
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
-    parser = parser or argparse.ArgumentParser(
-        prog="balanced_prompt_optimization.py", allow_abbrev=False,
-        description="Optimize a system prompt with TextGrad for accuracy and billed-token efficiency.")
+    parser = parser or new_parser(
+        "balanced_prompt_optimization.py",
+        "Optimize a system prompt with TextGrad for accuracy and billed-token efficiency.")
     d = OptimizeConfig()
-    parser.add_argument("--task", default=d.task, help="GSM8K_DSPy, BBH_<task>, or jsonl:PATH[::SCORER]")
+    add_flag(parser, "task", default=d.task)
     parser.add_argument("--optimizer_model", default=None,
                         help="engine for feedback and TGD calls (default: the answer model, thinking off)")
     parser.add_argument("--optimizer_max_tokens", type=int, default=None,
                         help="max output tokens of each feedback and TGD call (default: the engine's)")
-    parser.add_argument("--custom_prompt", default=None, help="starting system prompt (overrides the task's)")
-    parser.add_argument("--prompt_file", default=None, help="file holding the starting system prompt (UTF-8)")
-    parser.add_argument("--batch_size", type=int, default=d.batch_size)
-    parser.add_argument("--max_epochs", type=int, default=d.max_epochs)
-    parser.add_argument("--steps_per_epoch", type=int, default=d.steps_per_epoch)
+    add_flag(parser, "system_prompt", help="starting system prompt (overrides the task's)")
+    add_flag(parser, "prompt_file", help="file holding the starting system prompt (UTF-8)")
+    parser.add_argument("--batch_size", type=int, default=d.batch_size, help="training items per step")
+    parser.add_argument("--max_epochs", type=int, default=d.max_epochs, help="epochs of optimization")
+    parser.add_argument("--steps_per_epoch", type=int, default=d.steps_per_epoch, help="optimizer steps per epoch")
     parser.add_argument("--accuracy_weight", type=float, default=d.accuracy_weight,
                         help="relative chance that an epoch focuses on accuracy")
     parser.add_argument("--efficiency_weight", type=float, default=d.efficiency_weight,
                         help="relative chance that an epoch focuses on billed-token efficiency")
-    parser.add_argument("--num_threads", type=int, default=d.num_threads)
+    add_flag(parser, "num_threads", default=d.num_threads)
     parser.add_argument("--eval_samples", type=int, default=d.eval_samples,
                         help="validation items used for every accept/revert decision (fixed subset)")
     parser.add_argument("--test_samples", type=int, default=d.test_samples,
@@ -224,17 +228,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                         help="accuracy an efficiency step may lose on validation (absolute)")
     parser.add_argument("--token_tolerance", type=float, default=d.token_tolerance,
                         help="relative token increase an accuracy step may add on validation")
-    parser.add_argument("--seed", type=int, default=d.seed)
-    parser.add_argument("--output_dir", default=d.output_dir, help="where run directories go")
-    parser.add_argument("--resume", action="store_true", help="continue this configuration's unfinished run")
-    parser.add_argument("--dry_run", action="store_true", help="print planned calls and a cost ceiling; call nothing")
+    add_flag(parser, "seed", default=d.seed)
+    add_flag(parser, "output_dir", default=d.output_dir, help="where run directories go")
+    add_flag(parser, "resume", help="continue this configuration's unfinished run")
+    add_flag(parser, "dry_run", help="print planned calls and a cost ceiling; call nothing")
     parser.add_argument("--pilot", type=int, default=None, metavar="N",
                         help="with --dry_run: answer N validation items (paid, cached for the run) and project the "
                              "expected cost from them")
-    parser.add_argument("--yes", action="store_true",
-                        help="run a paid model without --max_cost and without asking (default: ask, or exit 2 when "
-                             "not interactive)")
-    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    add_flag(parser, "yes", help="run a paid model without --max_cost and without asking (default: ask, or exit 2 "
+                                 "when not interactive)")
+    add_flag(parser, "quiet", help="no progress display")
     add_runtime_arguments(parser, default_model=DEFAULT_MODEL)
     from ..batches.options import add_batch_arguments
 

@@ -4,7 +4,8 @@ measured at every thinking setting, and the pair the acceptance rule keeps.
 Starting from the pair the search ended on (the incumbent), each other (prompt, setting) pair is
 evaluated on the validation subset and replaces the incumbent when the acceptance rule accepts
 it under either focus: fewer tokens with accuracy within tolerance, or more accuracy with tokens
-within tolerance. Evaluation stops early once neither focus could accept the pair; pairs already
+within tolerance. A pair at a cheaper rung than the incumbent must also pass the thinking-cut
+bound (cuts.py). Evaluation stops early once neither focus could accept the pair; pairs already
 evaluated during the search come from the cache.
 """
 
@@ -20,6 +21,8 @@ from .evaluate import ItemResult, summarize
 Pair = tuple[int, int]
 Evaluate = Callable[[int, int, Callable[[list[ItemResult]], Decision | None] | None],
                     tuple[list[ItemResult], Decision | None]]
+CutCheck = Callable[[Pair, Pair, list[ItemResult], list[ItemResult]], Decision | None]
+"""The thinking-cut rejection of a candidate pair against the incumbent, from their (partial) validation results."""
 
 
 def front_versions(pair_records: dict[str, dict[str, Any]]) -> list[int]:
@@ -35,10 +38,11 @@ def pair_front(pair_records: dict[str, dict[str, Any]]) -> list[dict[str, int]]:
     return [{"version": int(pairs[i][0].split("|")[0]), "rung": int(pairs[i][0].split("|")[1])} for i in front]
 
 
-def _either_rejects(rule: AcceptanceRule, old: dict[str, Any], total: int):
+def _either_rejects(rule: AcceptanceRule, old: dict[str, Any], total: int,
+                    cut: Callable[[list[ItemResult]], Decision | None]):
     def early(partial: list[ItemResult]) -> Decision | None:
         stats = summarize(partial)
-        format_rejection = early_format_rejection(old, stats, total)
+        format_rejection = early_format_rejection(old, stats, total) or cut(partial)
         if format_rejection is not None:
             return format_rejection
         accuracy = rule.early_rejection("accuracy", old, stats, total)
@@ -63,20 +67,26 @@ def judge_pair(rule: AcceptanceRule, old: dict[str, Any], new: dict[str, Any]) -
 
 
 def choose_pair(incumbent: Pair, versions: list[int], rungs: int, evaluate: Evaluate, rule: AcceptanceRule,
-                total: int, labels: list[str]) -> tuple[Pair, dict[str, Any]]:
+                total: int, labels: list[str], cut: CutCheck | None = None) -> tuple[Pair, dict[str, Any]]:
     """The pair to ship and the stage's record (every pair tried, with its decision)."""
+    cut = cut or (lambda *_: None)
     tried = []
     for version in versions:
         for rung in range(rungs):
             if (version, rung) == incumbent:
                 continue
-            old = summarize(evaluate(*incumbent, None)[0])
-            results, early = evaluate(version, rung, _either_rejects(rule, old, total))
-            new = summarize(results)
-            decision = early if early is not None else judge_pair(rule, old, new)
+            old_results = evaluate(*incumbent, None)[0]
+            old, pair = summarize(old_results), (version, rung)
+            decision = cut(incumbent, pair, old_results, [])
+            results: list[ItemResult] = []
+            if decision is None:
+                results, early = evaluate(version, rung, _either_rejects(
+                    rule, old, total, lambda partial, i=incumbent, p=pair: cut(i, p, old_results, partial)))
+                decision = early or judge_pair(rule, old, summarize(results))
             tried.append({"version": version, "rung": rung, "setting": labels[rung], "against": list(incumbent),
-                          "evaluated": len(results), "of": total, "summary": new, "decision": decision.to_dict()})
+                          "evaluated": len(results), "of": total, "summary": summarize(results),
+                          "decision": decision.to_dict()})
             if decision.accepted:
-                incumbent = (version, rung)
+                incumbent = pair
     return incumbent, {"front_versions": versions, "tried": tried,
                        "chosen": {"version": incumbent[0], "rung": incumbent[1], "setting": labels[incumbent[1]]}}

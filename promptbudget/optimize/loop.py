@@ -16,59 +16,33 @@ from __future__ import annotations
 
 import random
 import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from ..engines import RoleEngine, Thinking
+from ..cache import CacheWriteError
+from ..engines import RoleEngine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import ItemResult, answer_items, summarize
-from ..experiment.model_warnings import engine_warnings
 from ..experiment.status import ending_status
-from ..experiment.subsets import fixed_subset
-from ..ledger import call_scope
 from ..runtime import Runtime
-from ..task_loader import load_task_or_usage_error
-from ..textgrad_env import point_textgrad_log, textgrad as tg
+from ..textgrad_env import point_textgrad_log
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
-from .config import OptimizeConfig, resolve_thinking
+from .config import OptimizeConfig
+from .cuts import cut_answers, cut_rejection
 from .events import (Broadcast, EvaluationFinished, EvaluationStarted, Event, EventSink, ItemAnswered,
                      RunFinished, RunStarted, StepFinished, StepStarted)
-from .recommendation import write_recommendation
-from .ladder import Rung, build_ladder, parse_settings, rung_index
-from .moves import propose, tried_rungs
-from .prompt_check import format_warning
 from .ladder_stage import choose_pair, front_versions
-from .losses import accuracy_loss, efficiency_loss, format_constraints, gradient_texts, prompt_variable
+from .moves import propose, tried_rungs
+from .recommendation import write_recommendation
 from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
+from .run_plan import make_plan
 from .schema import RunSummary, StepRecord
-from ..cache import CacheWriteError
 from .store import RunStore, RunWriteError
-from .textgrad_adapter import as_textgrad_engine
+from .textgrad_step import textgrad_candidate
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
-
-
-@dataclass
-class Plan:
-    """What the run is set to do, worked out before any call or write."""
-
-    task: Any
-    starting_prompt: str
-    run_id: str
-    run_dir: Path
-    answer: RoleEngine
-    feedback: RoleEngine
-    optimizer: RoleEngine
-    val_items: list[Any]
-    test_items: list[Any]
-    total_steps: int
-    warnings: list[str]
-    ladder: list[Rung] = field(default_factory=list)
-    start_rung: int = 0
 
 
 class OptimizationRun:
@@ -79,7 +53,7 @@ class OptimizationRun:
         self.events = Broadcast(events) if events else Broadcast()
         self.acceptance = acceptance or ToleranceRule(config.accuracy_tolerance, config.token_tolerance)
         self.runtime = runtime or Runtime(config.runtime())
-        self.plan = self._make_plan()
+        self.config, self.plan = make_plan(config, self.runtime)
         self.store = RunStore(self.plan.run_dir)
         self.summary: RunSummary = {}  # type: ignore[typeddict-item]  # filled by _open()
         self._val_cache: dict[tuple[int, int], list[ItemResult]] = {}
@@ -90,50 +64,6 @@ class OptimizationRun:
 
         return build_session(BatchConfig.of(self.config), self.plan.answer.engine, prices_path=self.config.prices,
                              quiet=self.config.quiet)
-
-    # --- planning (no calls, no writes) ------------------------------------------------
-    def _make_plan(self) -> Plan:
-        task = load_task_or_usage_error(self.config.task)
-        self.config, warnings = self.config.fitted_to(self.config.task, len(task.val), len(task.test))
-        config = self.config
-        starting_prompt = config.starting_prompt(task.instruction)
-        answer_engine = self.runtime.engine(config.model)
-        thinking = resolve_thinking(config, answer_engine.capabilities())
-        max_tokens = answer_engine.default_max_tokens(thinking) if config.max_tokens is None else config.max_tokens
-        answer = answer_engine.for_role("answer", max_tokens=max_tokens, thinking=thinking)
-        helper_engine = self.runtime.engine(config.optimizer_model or config.model)
-        feedback = helper_engine.for_role("feedback", max_tokens=config.optimizer_max_tokens)
-        optimizer = helper_engine.for_role("optimizer", max_tokens=config.optimizer_max_tokens)
-        if not task.train:
-            raise UsageError(f"task {config.task} has no training items")
-        if config.run_validation and not task.val:
-            raise UsageError(f"task {config.task} has no validation items; use --no_run_validation")
-        if not task.test:
-            raise UsageError(f"task {config.task} has no test items")
-        val_items = fixed_subset(task.val, config.eval_samples, f"{config.seed}:val")
-        test_items = fixed_subset(task.test, config.test_samples, f"{config.seed}:test")
-        warnings += config.sample_warnings()
-        if config.custom_prompt is not None or config.prompt_file is not None:
-            warnings += [w for w in [format_warning(starting_prompt, task)] if w]
-        warnings += engine_warnings(answer_engine)
-        run_id = config.run_id(starting_prompt)
-        ladder = self._ladder(answer_engine, thinking, max_tokens)
-        return Plan(task, starting_prompt, run_id, Path(config.output_dir) / run_id, answer, feedback, optimizer,
-                    val_items, test_items, config.max_epochs * config.steps_per_epoch, warnings,
-                    ladder, rung_index(ladder, thinking))
-
-    def _ladder(self, engine: Any, thinking: Thinking, max_tokens: int) -> list[Rung]:
-        """The joint search's thinking settings; one rung (the starting one) for a prompt-only search."""
-        config = self.config
-        settings = parse_settings(config.budgets, config.efforts)
-        if settings is not None and config.thinking_search is False:
-            raise UsageError("--budgets/--efforts set the joint search's ladder; drop them or drop --no_thinking_search")
-        search = config.thinking_search if config.thinking_search is not None else settings is not None
-        if not search or (settings is None and not config.thinking_enabled):
-            return [Rung(thinking, max_tokens)]
-        ladder = build_ladder(settings, thinking, engine.capabilities(), engine.model_string,
-                              lambda t: max_tokens if t == thinking else (config.max_tokens or engine.default_max_tokens(t)))
-        return ladder
 
     def answer_at(self, rung: int) -> RoleEngine:
         """The answer engine at a ladder rung."""
@@ -313,7 +243,9 @@ class OptimizationRun:
                                       train_stats["mean_output_tokens"], train_stats["n"]))
 
         record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
-        move = propose(index, focus, plan.ladder, rung, results, tried_rungs(self.summary["steps"], current_version))
+        closed = tried_rungs(self.summary["steps"], current_version) | self._closed_cuts(current_version, rung,
+                                                                                        checkpoint)
+        move = propose(index, focus, plan.ladder, rung, results, closed)
         if move is not None:
             record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
             decision = self._judge(focus, current_version, current, batch, results, checkpoint, record,
@@ -325,6 +257,11 @@ class OptimizationRun:
         record["move"] = {"kind": "prompt", "from_rung": rung, "to_rung": rung,
                           "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
         self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
+
+    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
+                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
+        """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
+        return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint, record)
 
     def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
                      answered: list[tuple[ItemResult, Any]], train_stats: dict[str, Any], checkpoint: int,
@@ -340,7 +277,8 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            candidate = self._propose(focus, current, targets, train_stats["median_output_tokens"], checkpoint, record)
+            candidate = textgrad_candidate(self.plan, focus, current, targets, train_stats["median_output_tokens"],
+                                           checkpoint, record)
             decision = None
 
         if decision is not None:
@@ -364,32 +302,6 @@ class OptimizationRun:
         self._checkpoint_done()
         self._emit(StepFinished(index, focus, decision.accepted, decision.reason, self.runtime.ledger.spent_usd))
 
-    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
-                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
-        """The focused textual losses on `targets`, TextGrad's backward pass and a TGD step: the candidate."""
-        plan = self.plan
-        prompt = prompt_variable(current)
-        losses = []
-        for item, (result, completion) in targets:
-            question = plan.task.format_question(item)
-            if focus == "accuracy":
-                losses.append(accuracy_loss(prompt, question, completion, item.answer, result))
-            else:
-                losses.append(efficiency_loss(prompt, question, completion, result.correct, median_tokens))
-        total = tg.sum(losses) if len(losses) > 1 else losses[0]
-        with call_scope(checkpoint=checkpoint, phase="feedback"):
-            total.backward(as_textgrad_engine(plan.feedback))
-        record["losses"] = [loss.value for loss in losses]
-        record["feedback"] = gradient_texts(prompt)
-        optimizer = tg.TGD(parameters=[prompt], engine=as_textgrad_engine(plan.optimizer),
-                           constraints=format_constraints(plan.starting_prompt))
-        with call_scope(checkpoint=checkpoint, phase="optimizer"):
-            try:
-                optimizer.step()
-            except IndexError:
-                record["optimizer_error"] = "the optimizer's reply had no <IMPROVED_VARIABLE> tags; prompt kept"
-        return prompt.value.strip()
-
     def _version_of(self, text: str, *, parent: int, step: int) -> int:
         """The version number of a candidate prompt; a text seen before keeps its number."""
         for prompt in self.summary["prompts"]:
@@ -404,7 +316,12 @@ class OptimizationRun:
                checkpoint: int, record: StepRecord, rung: int | None = None) -> Decision:
         """The minibatch gate on the training batch, then (with validation) the acceptance rule.
         The candidate is the pair (version, rung); rung None is the current one."""
-        rung = self.summary.get("current_rung", self.plan.start_rung) if rung is None else rung
+        incumbent = (self.summary["current_version"], self.summary.get("current_rung", self.plan.start_rung))
+        rung = incumbent[1] if rung is None else rung
+        current_results = self._validation_of(incumbent[0], checkpoint)[0] if self.config.run_validation else []
+        cut = self._cut_rejection(incumbent, (version, rung), current_results, [])
+        if cut is not None:
+            return cut
         answered = answer_items(candidate, batch, self.answer_at(rung), self.plan.task,
                                 threads=self.config.num_threads,
                                 scope={"checkpoint": checkpoint, "phase": "minibatch gate"})
@@ -416,12 +333,12 @@ class OptimizationRun:
         if not self.config.run_validation:
             return Decision(True, "accepted without validation: it improved the focused objective on the training "
                                   "batch with the answer format intact")
-        old = summarize(self._validation_of(self.summary["current_version"], checkpoint)[0])
-        total = len(self.plan.val_items)
+        old, total = summarize(current_results), len(self.plan.val_items)
         results, early = self._validation_of(
             version, checkpoint,
             early_stop=lambda partial: early_format_rejection(old, summarize(partial), total)
-            or self.acceptance.early_rejection(focus, old, summarize(partial), total), rung=rung)
+            or self.acceptance.early_rejection(focus, old, summarize(partial), total)
+            or self._cut_rejection(incumbent, (version, rung), current_results, partial), rung=rung)
         new = summarize(results)
         record["candidate_validation"] = {"old": old, "new": new, "evaluated": len(results), "of": total}
         if early is not None:
@@ -429,6 +346,22 @@ class OptimizationRun:
                                    "items: no remaining item could change the decision)")
         guard = format_guard(old, new)
         return guard if guard is not None else self.acceptance.decide(focus, old, new)
+
+    def _closed_cuts(self, version: int, rung: int, checkpoint: int) -> set[int]:
+        """Cheaper rungs no thinking move goes to: a cut that cuts no answer's thinking (it saves nothing),
+        or one the bound rejects before any call; all of them without validation, which the bound needs."""
+        if not self.config.run_validation:
+            return set(range(rung))
+        current = self._validation_of(version, checkpoint, rung=rung)[0]
+        return {r for r in range(rung) if not cut_answers(current, self.plan.ladder[r])
+                or self._cut_rejection((version, rung), (version, r), current, []) is not None}
+
+    def _cut_rejection(self, incumbent: tuple[int, int], candidate: tuple[int, int], old: list[ItemResult],
+                       new: list[ItemResult]) -> Decision | None:
+        """For a pair at a cheaper rung than the incumbent: the thinking-cut bound's rejection (cuts.py), if any."""
+        if candidate[1] >= incumbent[1] or not old:
+            return None
+        return cut_rejection(old, new, self.plan.ladder[candidate[1]], self.config.accuracy_tolerance)
 
     def _final_evaluation(self) -> None:
         plan = self.plan
@@ -438,7 +371,7 @@ class OptimizationRun:
             (version, rung), self.summary["ladder_stage"] = choose_pair(
                 (version, rung), front_versions(self.summary["pair_validation"]), len(plan.ladder),
                 lambda v, r, early: self._validation_of(v, checkpoint, early, rung=r), self.acceptance,
-                len(plan.val_items), [r.label for r in plan.ladder])
+                len(plan.val_items), [r.label for r in plan.ladder], cut=self._cut_rejection)
         initial = [ItemResult.from_dict(i) for i in self.summary["initial"]["test"]["items"]]
         if (version, rung) == (0, plan.start_rung):
             final = initial
@@ -452,5 +385,6 @@ class OptimizationRun:
                                  "thinking": plan.ladder[rung].thinking.to_dict(),
                                  "max_tokens": plan.ladder[rung].max_tokens}
         self.summary["pareto"] = pareto_record(self.summary["validation"], self.summary.get("pair_validation") or {})
+        self.summary["current_version"], self.summary["current_rung"] = version, rung
         self._checkpoint_done()
 

@@ -5,7 +5,9 @@ steps) it edits the prompt with TextGrad. A move is open when the ladder has an 
 in the focus's direction for the current prompt:
 
 * efficiency focus: the middle one of the cheaper rungs not yet tried with this prompt (a
-  bisection: an accepted move halves the rest, a rejected one leaves the richer half);
+  bisection: an accepted move halves the rest, a rejected one leaves the richer half), leaving
+  out the rungs whose cut would cut no answer's thinking (it saves nothing) or that the
+  thinking-cut bound rejects before any call (cuts.py);
 * accuracy focus: the next richer rung, only when the training batch had wrong or truncated
   answers (a richer setting cannot fix what is already right), and not yet tried with this prompt.
 

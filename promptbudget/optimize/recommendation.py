@@ -10,15 +10,15 @@ takes them, the test metrics they were measured on, and the expected cost per 1,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ..engines.types import Thinking
 from ..errors import UsageError
-from ..jsonio import write_json_atomic, write_text_atomic
+from ..jsonio import write_text_atomic
+from ..records import Recommendation, RunSummary, read_record, write_record
 
-RECOMMENDATION_SCHEMA = "promptbudget.recommendation/1"
+RECOMMENDATION_SCHEMA = Recommendation.schema_name()
 BEST_PROMPT = "best_prompt.txt"
 RECOMMENDATION = "recommendation.json"
 BATCH_DISCOUNT = 0.5
@@ -100,24 +100,19 @@ def write_recommendation(summary: dict[str, Any], run_dir: str | Path) -> dict[s
     run_dir = Path(run_dir)
     record = recommendation(summary, run_dir)
     write_text_atomic(run_dir / BEST_PROMPT, record["system"] + "\n")
-    write_json_atomic(run_dir / RECOMMENDATION, record)
+    write_record(run_dir / RECOMMENDATION, Recommendation.model_validate(record))
     return record
 
 
 def load_run_summary(path: str | Path) -> tuple[dict[str, Any], Path]:
-    """A run's summary.json from its directory or the file itself; UsageError when it is not one."""
+    """A run's summary.json from its directory or the file itself, validated as a `RunSummary`
+    record; UsageError when it is not one."""
     path = Path(path)
     file = path / "summary.json" if path.is_dir() else path
-    try:
-        data = json.loads(file.read_text("utf-8"))
-    except FileNotFoundError:
+    if not file.exists():
         raise UsageError(f"no run found at {path}: give a run directory (holding summary.json) or a sweep "
-                         "directory (holding sweep_summary.json)") from None
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{file} is not a readable run summary ({exc})") from None
-    if not isinstance(data, dict) or data.get("schema") != "promptbudget.run/1":
-        raise UsageError(f"{file} is not a promptbudget run summary (schema promptbudget.run/1)")
-    return data, file.parent
+                         "directory (holding sweep_summary.json)")
+    return read_record(file, RunSummary).to_json(), file.parent
 
 
 def final_lines(record: dict[str, Any]) -> str:

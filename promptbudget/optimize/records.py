@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
+
+from tasks.core import Item
 
 from .. import __version__
 from ..experiment.answering import ItemResult, summarize
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from .config import OptimizeConfig
 from .ladder_stage import pair_front
-from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, RunSummary, StepRecord
+from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, EvaluationStats, ParetoRecord, RunSummary, StepRecord
+
+if TYPE_CHECKING:
+    from .loop import Plan
 
 
 def compare(initial: list[ItemResult], final: list[ItemResult]) -> Comparison:
@@ -35,7 +40,8 @@ def evaluation_record(version: int, results: list[ItemResult]) -> EvaluationReco
     return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results]}
 
 
-def pareto_record(validation: dict[str, Any], pair_validation: dict[str, Any]) -> dict[str, Any]:
+def pareto_record(validation: dict[str, EvaluationRecord],
+                  pair_validation: dict[str, EvaluationRecord]) -> ParetoRecord:
     """The accuracy/tokens front of the prompt versions validated on the whole validation subset,
     and the front of the (prompt, thinking rung) pairs."""
     validated = sorted(int(v) for v, record in validation.items() if record["complete"])
@@ -47,8 +53,8 @@ def pareto_record(validation: dict[str, Any], pair_validation: dict[str, Any]) -
     return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
 
 
-def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
-    """The summary a new run starts from (checkpoint 0: nothing evaluated yet); `plan` is the loop's Plan."""
+def new_summary(plan: Plan, config: OptimizeConfig) -> RunSummary:
+    """The summary a new run starts from (checkpoint 0: nothing evaluated yet)."""
     task = plan.task
     return {
         "schema": RUN_SCHEMA,
@@ -86,8 +92,8 @@ def new_summary(plan: Any, config: OptimizeConfig) -> RunSummary:
     }
 
 
-def step_record(index: int, epoch: int, step: int, focus: str, version: int, batch: list[Any],
-                results: list[ItemResult], batch_summary: dict[str, Any], rung: int) -> StepRecord:
+def step_record(index: int, epoch: int, step: int, focus: str, version: int, batch: list[Item],
+                results: list[ItemResult], batch_summary: EvaluationStats, rung: int) -> StepRecord:
     """A step's record before its move is made: the training batch as the current setting answered it."""
     return {
         "index": index, "epoch": epoch, "step": step, "focus": focus,

@@ -1,14 +1,20 @@
-"""The run record (`summary.json`, schema `promptbudget.run/1`) as types.
+"""The run summary the optimize loop builds and updates in memory (`summary.json`, schema
+`promptbudget.run/1`), as TypedDicts.
 
-JSON is the source of truth; these TypedDicts say what it holds, the loop builds it with them,
-and `problems()` checks a loaded file before anything trusts it.
+JSON is the source of truth: the typed record of the file is `promptbudget.records.run`, which
+every read and every save goes through (`optimize/store.py`); these say what the loop's working
+copy holds.
 """
 
 from __future__ import annotations
 
 from typing import Any, Optional, TypedDict
 
+from ..experiment.answering import EvaluationStats
+
 RUN_SCHEMA = "promptbudget.run/1"
+__all__ = ["RUN_SCHEMA", "Comparison", "DecisionRecord", "EvaluationRecord", "EvaluationStats", "ItemRecord",
+           "MoveRecord", "ParetoRecord", "PromptVersion", "RunSummary", "StepRecord"]
 
 
 class ItemRecord(TypedDict):
@@ -23,26 +29,6 @@ class ItemRecord(TypedDict):
     output_tokens: int
     thinking_tokens: Optional[int]
     stop_reason: str
-    cost_usd: Optional[float]
-
-
-class EvaluationStats(TypedDict, total=False):
-    """`evaluate.summarize()`: only `n` when nothing was evaluated."""
-
-    n: int
-    accuracy: float
-    accuracy_low: float
-    accuracy_high: float
-    correct: int
-    mean_output_tokens: float
-    median_output_tokens: float
-    p90_output_tokens: float
-    max_output_tokens: int
-    total_output_tokens: int
-    mean_thinking_tokens: float
-    format_rate: float
-    answered: int
-    truncation_rate: float
     cost_usd: Optional[float]
 
 
@@ -67,6 +53,14 @@ class DecisionRecord(TypedDict):
     reason: str
 
 
+class MoveRecord(TypedDict):
+    kind: str
+    """"thinking" or "prompt"."""
+    from_rung: int
+    to_rung: int
+    why: str
+
+
 class StepRecord(TypedDict, total=False):
     index: int
     epoch: int
@@ -88,8 +82,7 @@ class StepRecord(TypedDict, total=False):
     decision: DecisionRecord
     rung: int
     """Ladder rung the step started at."""
-    move: dict[str, Any]
-    """{"kind": "thinking" | "prompt", "from_rung", "to_rung", "why"}."""
+    move: MoveRecord
 
 
 class Comparison(TypedDict):
@@ -146,26 +139,3 @@ class RunSummary(TypedDict):
     """{"test": EvaluationRecord, "comparison": Comparison, "rung", "thinking", "max_tokens"}."""
     pareto: Optional[ParetoRecord]
     ledger: Optional[dict[str, Any]]
-
-
-_TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
-    "run_id": str, "status": str, "config": dict, "identity": dict, "task": dict, "total_steps": int,
-    "checkpoint": int, "prompts": list, "current_version": int, "validation": dict, "steps": list,
-}
-
-
-def problems(data: Any) -> list[str]:
-    """What is wrong with a loaded summary (empty when it can be trusted)."""
-    if not isinstance(data, dict):
-        return ["it is not a JSON object"]
-    if data.get("schema") != RUN_SCHEMA:
-        return [f"schema {data.get('schema')!r} is not {RUN_SCHEMA}"]
-    found = []
-    for key, kind in _TOP_LEVEL.items():
-        if key not in data:
-            found.append(f"'{key}' is missing")
-        elif not isinstance(data[key], kind) or isinstance(data[key], bool) and kind is int:
-            found.append(f"'{key}' is not {getattr(kind, '__name__', kind)}")
-    if not found and not 0 <= data["current_version"] < len(data["prompts"]):
-        found.append(f"'current_version' {data['current_version']} names no prompt")
-    return found

@@ -31,6 +31,7 @@ import numpy as np
 from ..engines import Usage
 from .acceptance import AcceptanceRule, Decision, early_format_rejection, format_guard, minibatch_gate
 from .evaluate import summarize
+from .cuts import cut_answers, cut_rejection
 from .ladder_stage import choose_pair, front_versions
 from .loop import VALIDATION_CHUNK
 from .moves import propose, tried_rungs
@@ -47,6 +48,7 @@ class Answer:
     stop_reason: str = "end_turn"
     thinking_tokens: int | None = None
     cost_usd: float | None = None
+    item_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class SimulatedRun:
     def outcome(self, version: int, rung: int, key: str) -> Answer:
         memo = (version, rung, key)
         if memo not in self.outcomes:
-            self.outcomes[memo] = self._new_outcome(version, rung, key)
+            self.outcomes[memo] = replace(self._new_outcome(version, rung, key), item_id=key)
         return self.outcomes[memo]
 
     def _new_outcome(self, version: int, rung: int, key: str) -> Answer:
@@ -204,7 +206,7 @@ class SimulatedRun:
     def _step(self, index: int, focus: str, batch: list[str]) -> None:
         results = self.answer("training answers", self.version, self.rung, batch)
         move = propose(index, focus, self.s.ladder, self.rung, results,
-                       tried_rungs(self.step_records, self.version))
+                       tried_rungs(self.step_records, self.version) | self._closed_cuts())
         self.step_records.append({"prompt_version": self.version,
                                   "move": {"kind": "thinking" if move else "prompt",
                                            "to_rung": move.target if move else self.rung}})
@@ -227,7 +229,26 @@ class SimulatedRun:
         self.cost[phase] += float(usd)
         self.calls[phase] += 1
 
+    def _closed_cuts(self) -> set[int]:
+        """The loop's `_closed_cuts`: cheaper rungs that cut nothing, or that the cut bound rejects before any call."""
+        if not self.s.run_validation:
+            return set(range(self.rung))
+        current = self.validation("candidate validation", self.version, self.rung)[0]
+        here = (self.version, self.rung)
+        return {r for r in range(self.rung) if not cut_answers(current, self.s.ladder[r])
+                or self._cut(here, (self.version, r), current, []) is not None}
+
+    def _cut(self, incumbent: tuple[int, int], candidate: tuple[int, int], old: list[Answer],
+             new: list[Answer]) -> Decision | None:
+        if candidate[1] >= incumbent[1] or not old:
+            return None
+        return cut_rejection(old, new, self.s.ladder[candidate[1]], self.s.rule.accuracy_tolerance)
+
     def _judge(self, focus: str, version: int, batch: list[str], old_results: list[Answer], rung: int) -> bool:
+        incumbent = (self.version, self.rung)
+        current = self.validation("candidate validation", *incumbent)[0] if self.s.run_validation else []
+        if self._cut(incumbent, (version, rung), current, []) is not None:
+            return False
         old_batch = summarize(old_results)
         new_batch = summarize(self.answer("minibatch gate", version, rung, batch))
         if format_guard(old_batch, new_batch) or minibatch_gate(focus, old_batch, new_batch):
@@ -235,11 +256,12 @@ class SimulatedRun:
         if not self.s.run_validation:
             return True
         total, rule = len(self.s.val), self.s.rule
-        old = summarize(self.validation("candidate validation", self.version, self.rung)[0])
+        old = summarize(current)
         results, early = self.validation(
             "candidate validation", version, rung,
             lambda partial: early_format_rejection(old, summarize(partial), total)
-            or rule.early_rejection(focus, old, summarize(partial), total))
+            or rule.early_rejection(focus, old, summarize(partial), total)
+            or self._cut(incumbent, (version, rung), current, partial))
         if early is not None:
             return False
         new = summarize(results)
@@ -251,6 +273,6 @@ class SimulatedRun:
         if len(s.ladder) > 1 and s.run_validation:
             pair, _ = choose_pair(pair, front_versions(self.pair_records), len(s.ladder),
                                   lambda v, r, early: self.validation("ladder stage", v, r, early), s.rule,
-                                  len(s.val), [rung.label for rung in s.ladder])
+                                  len(s.val), [rung.label for rung in s.ladder], cut=self._cut)
         if pair != (0, s.start_rung):
             self.answer("final test", *pair, s.test)

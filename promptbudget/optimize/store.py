@@ -22,7 +22,8 @@ from ..errors import PromptBudgetError, UsageError
 from ..jsonio import append_jsonl, read_jsonl, write_json_atomic
 from ..ledger import CallRecord, Ledger, Unaccounted
 from ..pricing import Price
-from .schema import RUN_SCHEMA, RunSummary, problems
+from ..records import RecordError, ResumableRun, load_json, validate_record
+from .schema import RunSummary
 
 SUMMARY = "summary.json"
 EVENTS = "events.jsonl"
@@ -64,19 +65,20 @@ class RunStore:
         return self.summary_path.exists()
 
     def load(self) -> RunSummary:
+        """The saved summary, validated as a `ResumableRun` (UsageError naming the field when it is not one)."""
+        data = load_json(self.summary_path, fix=ResumableRun.FIX)  # RecordError: unreadable, not JSON
         try:
-            data = json.loads(self.summary_path.read_text("utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{self.summary_path} is corrupted ({exc}); move the run directory away to start over")
-        found = problems(data)
-        if found:
-            raise UsageError(f"{self.summary_path} cannot be resumed by this version (which reads {RUN_SCHEMA}): "
-                             f"{'; '.join(found)}")
-        return data
+            record = validate_record(data, ResumableRun, where=str(self.summary_path))
+        except RecordError as exc:
+            raise UsageError(f"cannot be resumed by this version (which reads {ResumableRun.schema_name()}): {exc}") from None
+        return record.to_json()  # type: ignore[return-value]  # the loop works on the JSON object
 
     def save(self, summary: RunSummary) -> None:
         summary["updated_at"] = time.time()
-        write_json_atomic(self.summary_path, summary)
+        write_json_atomic(self.summary_path, self._record(summary).to_json())
+
+    def _record(self, summary: RunSummary) -> ResumableRun:
+        return validate_record(summary, ResumableRun, where=str(self.summary_path))
 
     def save_final(self, summary: RunSummary) -> None:
         """Save how the run ended. When the folder takes no new file (read-only, full disk),
@@ -87,7 +89,7 @@ class RunStore:
             if not self.summary_path.exists():
                 raise
             with open(self.summary_path, "r+", encoding="utf-8") as handle:
-                handle.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(self._record(summary).to_json(), indent=2, ensure_ascii=False) + "\n")
                 handle.truncate()
                 handle.flush()
                 os.fsync(handle.fileno())

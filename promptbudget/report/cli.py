@@ -9,24 +9,24 @@ from pathlib import Path
 
 from ..cli_support import EXIT_FAILED, EXIT_OK, run_command
 from ..errors import UsageError
+from ..flags import add_flag, new_parser
 from .options import DEFAULT_MARGIN, DEFAULT_MIN_SAMPLES, ReportOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="analyze_results.py", allow_abbrev=False,
-        description="Render a self-contained HTML report (interactive charts, works offline) and PNG plots "
-                    "from saved results.")
+    parser = new_parser(
+        "analyze_results.py",
+        "Render a self-contained HTML report (interactive charts, works offline) and PNG plots from saved results.")
     parser.add_argument("--results_dir", default="results", help="where the results are (searched recursively)")
-    parser.add_argument("--task", default=None, help="report only this task (default: every task found)")
-    parser.add_argument("--output", default="analysis_report.html", help="the HTML file to write")
+    add_flag(parser, "task", help="report only this task (default: every task found)")
+    add_flag(parser, "output", default="analysis_report.html", help="the HTML file to write")
     parser.add_argument("--plots_dir", default="plots", help="where the PNG plots go")
     parser.add_argument("--no_plots", action="store_true", help="write no PNG plots")
     parser.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
                         help="accuracy (absolute, 0-1) a recommendation may give up against the most accurate "
-                             "prompt (default %(default)s)")
+                             "prompt")
     parser.add_argument("--min_samples", type=int, default=DEFAULT_MIN_SAMPLES,
-                        help="flag comparisons on fewer items than this (default %(default)s)")
+                        help="flag comparisons on fewer items than this")
     return parser
 
 

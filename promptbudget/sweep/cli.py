@@ -3,7 +3,9 @@
     python run_experiments.py --task GSM8K_DSPy --configs "0.3,0.7" "0.5,0.5" "0.7,0.3" \
         [--repeats K] [--parallel N] [--output_dir results] [any optimize flag]
 
-Everything is checked before anything runs (bad input: exit 2, nothing written). Rerunning
+Everything is checked before anything runs (bad input: exit 2, nothing written). A paid sweep
+with neither --max_cost, --sweep_max_cost nor --yes shows the sum of its runs' cost ceilings and
+asks first (exits 2 when it cannot ask). Rerunning
 the same command skips finished runs and resumes unfinished ones. Exit code: 0 when every run
 completed, 1 when one failed, 3 when one stopped at its --max_cost cap.
 """
@@ -16,9 +18,9 @@ import time
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, run_command
+from .gate import confirm_sweep, needs_confirmation
 from .plan import (NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, WeightSweepPlan, build_parser, plan_sweep,
                    reject_negative_pairs)
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +33,11 @@ def main(argv: list[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # argparse already printed the problem
             return EXIT_USAGE if exc.code else EXIT_OK
-        plan = plan_sweep(args, with_calls=args.dry_run)
-        return dry_run(plan) if plan.dry_run else run(plan)
+        plan = plan_sweep(args, with_calls=args.dry_run or needs_confirmation(args))
+        if plan.dry_run:
+            return dry_run(plan)
+        confirm_sweep(plan, args)
+        return run(plan)
 
     return run_command(body)
 

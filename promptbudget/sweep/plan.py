@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..flags import add_flag, new_parser
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
 from ..pricing import require_prices
 from ..runtime import Runtime
@@ -32,33 +33,29 @@ _NEGATIVE_PAIR = re.compile(r"^-\d*\.?\d+(e[-+]?\d+)?\s*,")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="run_experiments.py", conflict_handler="resolve", allow_abbrev=False,
-        description="Run the optimizer over several accuracy/efficiency weight configurations, sharing the "
-                    "request cache, resuming unfinished runs and summarizing them in one table.")
+    parser = new_parser(
+        "run_experiments.py", "Run the optimizer over several accuracy/efficiency weight configurations, sharing "
+        "the request cache, resuming unfinished runs and summarizing them in one table.", conflict_handler="resolve")
     build_optimize_parser(parser)
     group = parser.add_argument_group("sweep")
     group.add_argument("--configs", nargs="+", required=True, metavar="ACC,EFF",
                        help='weight pairs, e.g. --configs "0.3,0.7" "0.5,0.5" "0.7,0.3"')
-    group.add_argument("--repeats", type=int, default=1, help="seeds per config (seeds 0..K-1; default 1)")
-    group.add_argument("--parallel", type=int, default=1, help="runs at once, each in its own process (default 1)")
+    group.add_argument("--repeats", type=int, default=1, help="seeds per config (seeds 0..K-1)")
+    group.add_argument("--parallel", type=int, default=1, help="runs at once, each in its own process")
     # Replace the optimize flags the sweep sets itself (conflict_handler="resolve" drops the originals).
     for name in SET_BY_SWEEP:
         parser.add_argument(f"--{name}", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--resume", action="store_true",
-                        help="accepted for compatibility: rerunning a sweep always skips finished runs and "
-                             "resumes unfinished ones")
-    parser.add_argument("--output_dir", default="results",
-                        help="where run directories and sweep_summary.json/.csv go (default: results)")
-    parser.add_argument("--max_cost", type=float, default=None,
-                        help="hard cap in USD for each run (for the whole sweep, use --sweep_max_cost)")
+    add_flag(parser, "resume", help="accepted for compatibility: rerunning a sweep always skips finished runs and "
+                                    "resumes unfinished ones")
+    add_flag(parser, "output_dir", default="results", help="where run directories and sweep_summary.json/.csv go")
+    add_flag(parser, "max_cost", help="hard cap in USD for each run (for the whole sweep, use --sweep_max_cost)")
     parser.add_argument("--sweep_max_cost", type=float, default=None, metavar="USD",
                         help="hard cap in USD on what the whole sweep bills, counting what its runs billed in "
                              "earlier invocations; each run starts with a fair share of what is left and stops "
                              "(resumable) when it has used it")
-    parser.add_argument("--dry_run", action="store_true",
-                        help="list the runs, what is already done and a cost ceiling; call nothing, write nothing")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_flag(parser, "dry_run", help="list the runs, what is already done and a cost ceiling; call nothing, "
+                                     "write nothing")
+    add_flag(parser, "quiet")
     return parser
 
 

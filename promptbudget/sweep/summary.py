@@ -26,11 +26,12 @@ import pandas as pd
 from tabulate import tabulate
 
 from .. import __version__
-from ..jsonio import read_jsonl, write_json_atomic
+from ..jsonio import read_jsonl
+from ..records import SweepSummary, write_record
 from .plan import LOGS_DIR, NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, RunSpec, WeightSweepPlan, weights_label
 from .runner import Attempt
 
-SWEEP_SCHEMA = "promptbudget.sweep/1"
+SWEEP_SCHEMA = SweepSummary.schema_name()
 SPREAD_METRICS = ("final_accuracy", "accuracy_delta", "final_tokens", "token_reduction_pct")
 OK_EXIT = (0, 3)  # completed, stopped by the cost cap
 
@@ -197,7 +198,8 @@ def _invocation(attempts: dict[str, Attempt], *, skipped: int, started_at: float
 
 
 def write_summary(plan: WeightSweepPlan, summary: dict[str, Any]) -> None:
-    write_json_atomic(plan.output_dir / SUMMARY_JSON, summary)
+    """sweep_summary.json as a validated `SweepSummary` record, and its rows as CSV."""
+    write_record(plan.output_dir / SUMMARY_JSON, SweepSummary.model_validate(summary))
     tmp = plan.output_dir / f".{SUMMARY_CSV}.tmp"
     pd.DataFrame(summary["rows"]).to_csv(tmp, index=False)
     tmp.replace(plan.output_dir / SUMMARY_CSV)

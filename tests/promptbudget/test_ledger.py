@@ -3,6 +3,7 @@ flight), intents, orphan claims."""
 
 from __future__ import annotations
 
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -195,3 +196,21 @@ def test_an_unpriced_call_left_in_flight_is_an_unknown_amount_not_zero():
     ledger = Ledger()
     ledger.hold_unaccounted(unaccounted)
     assert "up to $0.5000 plus an unknown amount unaccounted: 2 calls" in spend_text(ledger.summary())
+
+
+def test_a_batch_intent_counts_its_requests_and_settling_it_frees_the_cap():
+    batch = {"call_id": "b", "worst_case_usd": 0.6, "calls": 40, "price": {"input": 0.5, "output": 2.5}}
+    unpriced = {"call_id": "u", "worst_case_usd": 0.0, "calls": 3, "price": None}
+    held = Unaccounted.of([batch, unpriced, {"call_id": "s", "worst_case_usd": 0.1}])
+    assert (held.calls, held.unpriced_calls) == (44, 3) and math.isclose(held.worst_case_usd, 0.7)
+    ledger, journal = Ledger(max_cost=1.0), Journal()
+    ledger.keep_journal(journal)
+    ledger.hold_unaccounted(held)
+    with pytest.raises(BudgetExceeded):
+        ledger.reserve(0.5)
+    ledger.close_intent("b", "collected")  # an earlier attempt's batch, collected by this one
+    assert ledger.unaccounted.calls == 4 and math.isclose(ledger.unaccounted.worst_case_usd, 0.1)
+    assert journal.lines == [("collected", "b")]
+    ledger.reserve(0.5)
+    ledger.close_intent("unknown", "collected")  # not an intent of this ledger: nothing written
+    assert journal.lines == [("collected", "b")]

@@ -12,6 +12,7 @@ import numpy as np
 
 from ... import __version__
 from ...engines import Engine
+from ...records import BudgetSweepResults
 from ...runtime import Runtime
 from ...stats import pareto_front, proportion
 from ..allocator import Policy, learn_policy
@@ -143,6 +144,7 @@ def _engine_block(plan: BudgetSweepPlan) -> dict[str, Any]:
 def build_results(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict[str, Classification],
                   records: list[dict[str, Any]], *, status: str, error: str | None,
                   elapsed_s: float) -> dict[str, Any]:
+    """The results file's JSON object, validated as a `BudgetSweepResults` record."""
     config = plan.config
     summary, by_class = _summaries(plan, records)
     counts = {name: 0 for name in COMPLEXITY_CLASSES}
@@ -155,7 +157,7 @@ def build_results(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict
     if unparsed:
         warnings.append(f"{unparsed} of {len(classifications)} classifier replies could not be parsed: "
                         "those items count as medium")
-    return {
+    return BudgetSweepResults.model_validate({
         "schema": SWEEP_SCHEMA,
         "version": __version__,
         "created_at": time.time(),
@@ -182,7 +184,7 @@ def build_results(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict
         "records": records,
         "ledger": runtime.ledger.summary(),
         "warnings": warnings,
-    }
+    }).to_json()
 
 
 def sha256(text: str) -> str:

@@ -60,6 +60,18 @@ def figure_name(kind: str, task: str, several_tasks: bool) -> str:
     return f"tradeoff_{kind}_{task_slug(task)}" if several_tasks else f"tradeoff_{kind}"
 
 
+FIGURE_TEXT = {
+    "validation": ("Every validated prompt version",
+                   "Validation items decided which candidates were kept, so these numbers are optimistic for the "
+                   "winners. Ringed points form the Pareto front (no other prompt is both more accurate and "
+                   "cheaper); the star is the initial prompt."),
+    "test": ("Held-out test: initial and final prompt of each run",
+             "Measured once, after optimization, on items no decision saw: the numbers to ship by. The "
+             "recommendations use these points."),
+}
+"""Caption and note of the validation and the test figure."""
+
+
 class TradeoffSection:
     id = "tradeoff"
     title = "Accuracy vs billed tokens"
@@ -77,27 +89,13 @@ class TradeoffSection:
                 if pick.point is not None:
                     pick_names[pick.point.key] = (pick_names.get(pick.point.key, "") + " " + pick.title).strip()
             on_task = f" ({shared.task})" if several else ""
-            if shared.validation:
-                caption = "Every validated prompt version" + on_task
-                figures.append({
-                    "name": figure_name("validation", shared.task, several), "task": shared.task,
-                    "chart": tradeoff_chart(shared.validation, caption, "validation",
-                                            pick_names if shared.basis == "validation" else None),
-                    "caption": caption,
-                    "note": "Validation items decided which candidates were kept, so these numbers are optimistic "
-                            "for the winners. Ringed points form the Pareto front (no other prompt is both more "
-                            "accurate and cheaper); the star is the initial prompt.",
-                    "warning": item_set_warning(shared.validation, "validation"),
-                    "count": len(shared.validation), "front": len(front_of(shared.validation))})
-            if shared.test:
-                caption = "Held-out test: initial and final prompt of each run" + on_task
-                figures.append({
-                    "name": figure_name("test", shared.task, several), "task": shared.task,
-                    "chart": tradeoff_chart(shared.test, caption, "test",
-                                            pick_names if shared.basis == "test" else None),
-                    "caption": caption,
-                    "note": "Measured once, after optimization, on items no decision saw: the numbers to ship by. "
-                            "The recommendations use these points.",
-                    "warning": item_set_warning(shared.test, "test"),
-                    "count": len(shared.test), "front": len(front_of(shared.test))})
+            for basis, points in (("validation", shared.validation), ("test", shared.test)):
+                if points:
+                    caption, note = FIGURE_TEXT[basis]
+                    figures.append({
+                        "name": figure_name(basis, shared.task, several), "task": shared.task,
+                        "chart": tradeoff_chart(points, caption + on_task, basis,
+                                                pick_names if shared.basis == basis else None),
+                        "caption": caption + on_task, "note": note, "warning": item_set_warning(points, basis),
+                        "count": len(points), "front": len(front_of(points))})
         return {"figures": figures, "several_tasks": several}

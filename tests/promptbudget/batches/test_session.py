@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
 
@@ -179,18 +180,20 @@ def test_a_batch_paid_orphan_claimed_by_a_synchronous_call_keeps_its_batch_price
 
 
 class _KilledAfter:
-    """A cache whose Nth write never happens: the process dies between a record and its cache write."""
+    """A cache whose writes from the Nth on never happen: the process dies between records and
+    their cache writes (written on the session's writer threads, so several may be lost)."""
 
     def __init__(self, cache, n: int):
-        self.cache, self.n, self.writes = cache, n, 0
+        self.cache, self.n, self.writes, self.lock = cache, n, 0, threading.Lock()
 
     def __getattr__(self, name):
         return getattr(self.cache, name)
 
     def put(self, *args, **kwargs):
-        self.writes += 1
-        if self.writes == self.n:
-            raise KeyboardInterrupt
+        with self.lock:
+            self.writes += 1
+            if self.writes >= self.n:
+                raise KeyboardInterrupt
         return self.cache.put(*args, **kwargs)
 
 
@@ -202,7 +205,8 @@ def test_a_kill_between_record_and_cache_write_is_not_counted_twice(make_server,
     with pytest.raises(KeyboardInterrupt):
         make_session(first).complete_all(jobs(10))
     survived = first.ledger.records()
-    assert len(survived) == 4  # the 4th result was recorded, its cache write was lost
+    lost = [r for r in survived if first.cache.cache.get(r.cache_key) is None]
+    assert len(survived) >= 4 and len(lost) == len(survived) - 3  # recorded, their cache writes lost
     ledger = Ledger(records=survived) if restored_as == "records" else Ledger()
     if restored_as == "orphans":
         ledger.hold_orphans(survived)

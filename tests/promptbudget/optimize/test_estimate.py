@@ -26,11 +26,12 @@ CONFIGS = {
     "no validation, both focuses": [*SONNET, "--no_run_validation"],
     "accuracy focus only": [*SONNET, "--accuracy_weight", "1", "--efficiency_weight", "0"],
     "efficiency focus only": [*SONNET, "--accuracy_weight", "0", "--efficiency_weight", "1"],
+    # 40 validation items: fewer cannot bound a thinking cut (optimize/cuts.py), so no cut would be tried.
     "joint search over a budget ladder": [*SONNET, "--budgets", "0", "1024", "--efficiency_weight", "0.8",
-                                          "--accuracy_weight", "0.2"],
+                                          "--accuracy_weight", "0.2", "--eval_samples", "40"],
     "adaptive thinking, effort ladder, cheaper optimizer model": [
         "--model", "claude-opus-4-7", "--effort", "medium", "--efforts", "low", "medium", "high",
-        "--optimizer_model", "claude-haiku-4-5"],
+        "--optimizer_model", "claude-haiku-4-5", "--eval_samples", "40"],
 }
 
 

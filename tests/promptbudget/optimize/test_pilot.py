@@ -24,6 +24,7 @@ BASE = ["--task", "GSM8K_DSPy", "--max_epochs", "2", "--steps_per_epoch", "2", "
         "--eval_samples", "6", "--test_samples", "6", "--num_threads", "2", "--quiet",
         "--max_tokens", "2048", "--optimizer_max_tokens", "300", "--yes"]
 SONNET = ["--model", "claude-sonnet-4-5-20250929", "--thinking_budget", "1024"]
+PROMPT_ONLY = [*SONNET, "--no_thinking_search"]  # the joint search is the default; these flows are prompt-only
 CONFIGS = {
     "validation, both focuses": [*SONNET],
     "adaptive thinking, cheaper optimizer model": ["--model", "claude-opus-4-7", "--effort", "medium",
@@ -104,7 +105,7 @@ def test_the_simulation_makes_the_calls_the_loop_makes(tmp_path, monkeypatch):
     """Both epochs of seed 0 draw the efficiency focus and the fake server's tokens ignore the prompt, so every
     gate ties and fails: the simulated counts are exact, and must be the real run's, phase by phase."""
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-pilot")
-    result, _, _ = _pilot_and_run(SONNET, tmp_path)
+    result, _, _ = _pilot_and_run(PROMPT_ONLY, tmp_path)
     (calls,) = (tmp_path / "out").glob("*/calls.jsonl")
     made = collections.Counter(json.loads(line)["scope"]["phase"] for line in calls.read_text().splitlines())
     real = {"initial test": made["initial test"], "initial validation": made["validation v0"],
@@ -141,10 +142,10 @@ def test_pilot_needs_dry_run(tmp_path, monkeypatch, capsys):
 def test_the_run_reuses_the_pilot_answers_from_the_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-pilot")
     with FakeAnthropicServer(responder=varied_responder) as server:
-        assert cli.main([*_args(server, tmp_path, SONNET), "--dry_run", "--pilot", "3"]) == 0
+        assert cli.main([*_args(server, tmp_path, PROMPT_ONLY), "--dry_run", "--pilot", "3"]) == 0
         out = capsys.readouterr().out
         pilot_requests = len(server.requests)
-        assert cli.main(_args(server, tmp_path, SONNET)) == 0
+        assert cli.main(_args(server, tmp_path, PROMPT_ONLY)) == 0
     # 3 pilot items; the first (efficiency) step: 2 training answers, 2 feedback calls, 1 optimizer call,
     # the candidate on the 2 training items (the gate) and on the 3 pilot items.
     assert pilot_requests == 3 + 2 + 2 + 1 + 2 + 3

@@ -95,8 +95,11 @@ def test_no_validation_accepts_what_passes_the_gate():
 
 def test_a_thinking_move_to_a_cheaper_rung_is_measured_and_shipped():
     cheap, rich = Rung(Thinking.off(), 2048), RUNG
-    keys = [f"q{i}" for i in range(4)]
-    m = _measurements(keys, {0: [_answer(True, 100) for _ in keys], 1: [_answer(True, 500) for _ in keys]})
+    # A cut must clear the loss bound (optimize/cuts.py): enough validation items whose thinking it cuts.
+    keys = [f"q{i}" for i in range(40)]
+    rich_answers = [Answer(True, True, 100, 500, thinking_tokens=400, cost_usd=PRICE.cost(Usage(input_tokens=100, output_tokens=500)),
+                           item_id=key) for key in keys]
+    m = _measurements(keys, {0: [_answer(True, 100) for _ in keys], 1: rich_answers})
     run = _run(_schedule("efficiency", 1, keys, ["t1", "t2"], ladder=(cheap, rich), start=1),
                m, _draw(m, accuracy=1, stay_right=1, turn_right=1, ratio=1))
     assert [r["move"]["kind"] for r in run.step_records] == ["thinking"]

@@ -67,7 +67,7 @@ def test_run_summary_without_prompts_is_skipped_with_warning(small_results):
     path.write_text(json.dumps(data))
     loaded = load_results(small_results)
     assert len(loaded.runs) == 2
-    assert any("without prompts" in w for w in loaded.warnings)
+    assert any("'prompts' is missing" in w and w.endswith("skipped") for w in loaded.warnings), loaded.warnings
 
 
 def test_task_filter(small_results, tmp_path):

@@ -55,7 +55,7 @@ def without_invocation(text: str) -> str:
 
 # --- done when: shared work, and a rerun makes no calls ------------------------------------
 def test_three_configs_answer_the_initial_test_once_and_a_rerun_calls_nothing(tmp_path, capsys, prices):
-    args = sweep_args(tmp_path, "out", *CONFIGS, "--parallel", "3", "--prices", prices)
+    args = sweep_args(tmp_path, "out", *CONFIGS, "--parallel", "3", "--prices", prices, "--yes")
     out, cache = tmp_path / "out", tmp_path / "out-cache"
 
     assert main(args) == 0
@@ -150,10 +150,10 @@ def test_the_sweep_cap_bounds_what_all_runs_bill_and_a_higher_cap_finishes_the_s
 # --- done when: kill mid-way, rerun, same summary --------------------------------------------
 def test_a_killed_sweep_reruns_to_the_summary_of_an_uninterrupted_one(tmp_path, prices):
     reference = tmp_path / "reference"
-    assert main(sweep_args(tmp_path, "reference", *CONFIGS, "--parallel", "1", "--prices", prices)) == 0
+    assert main(sweep_args(tmp_path, "reference", *CONFIGS, "--parallel", "1", "--prices", prices, "--yes")) == 0
 
     killed = tmp_path / "killed"
-    args = sweep_args(tmp_path, "killed", *CONFIGS, "--parallel", "1", "--prices", prices)
+    args = sweep_args(tmp_path, "killed", *CONFIGS, "--parallel", "1", "--prices", prices, "--yes")
     # The sweep in a process of its own (forked from the warm fork server: no fresh TextGrad import).
     sweep = process_context().Process(target=main, args=(args,))
     sweep.start()
@@ -236,7 +236,7 @@ def test_a_failing_config_is_reported_with_its_error_and_the_others_complete(tmp
     data = load(tmp_path / "out")
     assert [r["status"] for r in data["rows"]] == ["completed", "failed", "completed"]
     error = data["rows"][1]["error"]
-    assert "summary.json is corrupted" in error and "move the run directory away" in error
+    assert "summary.json: corrupted JSON" in error and "move the run directory away" in error
     assert data["totals"]["failed"] == 1 and data["totals"]["completed"] == 2
     assert data["totals"]["failed_runs"] == [{"weights": "0.5/0.5", "seed": 0, "run_id": bad.run_id,
                                               "status": "failed", "error": error,

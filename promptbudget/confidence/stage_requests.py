@@ -1,0 +1,28 @@
+"""The two requests of one (cell, item) and their call scope: what `runner.run_item` sends, and
+what `batches/confidence_cells` submits ahead of it. One definition, so a batched run's calls
+always find their prefetched completions instead of silently falling back to synchronous calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tasks.extraction import strip_thinking
+
+from ..engines.types import Request
+from .prompts import CONFIDENCE_SYSTEM, confidence_prompt
+
+
+def item_scope(cell: Any, item: Any) -> dict[str, Any]:
+    return {"command": "confidence-split", "cell": cell.cell_id, "sample_id": item.id}
+
+
+def answer_request(plan: Any, cell: Any, item: Any) -> Request:
+    """Stage 1: answer the question within the cell's answer budget."""
+    return Request(prompt=plan.task.format_question(item), system=plan.system_prompt,
+                   max_tokens=cell.answer.max_tokens, thinking=cell.answer.thinking)
+
+
+def confidence_request(plan: Any, cell: Any, item: Any, answer_text: str) -> Request:
+    """Stage 2: judge the stage-1 answer (its thinking stripped) within the confidence budget."""
+    return Request(prompt=confidence_prompt(plan.task.format_question(item), strip_thinking(answer_text)),
+                   system=CONFIDENCE_SYSTEM, max_tokens=cell.confidence.max_tokens, thinking=cell.confidence.thinking)

@@ -1,0 +1,63 @@
+"""What every result record shares: a versioned `schema` field, typed fields, and one error type.
+
+A record is a frozen pydantic model of one JSON file the tool writes and reads back. Fields are
+strict (a count written as "3" or true is refused, not coerced); fields the model does not name
+are kept, so a file with more than this build knows still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import UsageError
+
+SCHEMA_RE = re.compile(r"^promptbudget\.([A-Za-z0-9_.-]+)/(\d+)$")
+
+
+class RecordError(UsageError):
+    """A result file that cannot be read as the record asked for: names the file, the field and the fix."""
+
+    def __init__(self, where: str, problem: str, fix: str, field: str | None = None):
+        self.where, self.problem, self.fix, self.field = where, problem, fix, field
+        super().__init__(f"{where}: {problem}; {fix}")
+
+
+class Part(BaseModel):
+    """A typed piece of a record (strict, frozen, unknown fields kept)."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, populate_by_name=True)
+
+
+class Record(Part):
+    """A whole results file. Subclasses set the kind, version, a name for messages and the fix."""
+
+    KIND: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+    TITLE: ClassVar[str]
+    """What the file is, for messages: "run summary"."""
+    FIX: ClassVar[str] = "write it again with this version of promptbudget"
+    """How to get a good file when this one is damaged."""
+
+    schema_id: str = Field(alias="schema")
+
+    @classmethod
+    def schema_name(cls) -> str:
+        return f"promptbudget.{cls.KIND}/{cls.VERSION}"
+
+    @classmethod
+    def build(cls, **fields: Any) -> "Record":
+        """A new record of this kind (its `schema` set) from its fields, validated."""
+        return cls.model_validate({"schema": cls.schema_name(), **fields})
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object this record is written as (`schema` first, fields as they were given)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def parse_schema(value: Any) -> tuple[str, int] | None:
+    """(kind, version) of a `promptbudget.<kind>/<version>` string, else None."""
+    match = SCHEMA_RE.match(value) if isinstance(value, str) else None
+    return (match.group(1), int(match.group(2))) if match else None

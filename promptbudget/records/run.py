@@ -1,0 +1,187 @@
+"""An optimize run's `summary.json` (`promptbudget.run/1`) as typed records.
+
+`RunSummary` is what any reader needs (the report, export); `ResumableRun` adds what a resume
+needs to continue the run. Blocks the tool writes but only passes through (config, identity,
+the ledger) stay plain JSON objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .base import Part, Record
+
+JsonObject = dict[str, Any]
+
+
+class ItemRecord(Part):
+    """One item answered by one prompt (`ItemResult.to_dict()`)."""
+
+    item_id: str
+    correct: bool
+    extracted: Optional[str] = None
+    failure: Optional[str] = None
+    has_answer: bool = False
+    input_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: Optional[int] = None
+    stop_reason: str = ""
+    cost_usd: Optional[float] = None
+
+
+class EvaluationStats(Part):
+    """`experiment.answering.summarize()`: only `n` when nothing was evaluated."""
+
+    n: int
+    accuracy: Optional[float] = None
+    accuracy_low: Optional[float] = None
+    accuracy_high: Optional[float] = None
+    correct: Optional[int] = None
+    mean_output_tokens: Optional[float] = None
+    median_output_tokens: Optional[float] = None
+    p90_output_tokens: Optional[float] = None
+    max_output_tokens: Optional[float] = None
+    total_output_tokens: Optional[float] = None
+    mean_thinking_tokens: Optional[float] = None
+    format_rate: Optional[float] = None
+    answered: Optional[int] = None
+    truncation_rate: Optional[float] = None
+    cost_usd: Optional[float] = None
+
+
+class EvaluationRecord(Part):
+    prompt_version: int
+    summary: EvaluationStats
+    items: list[ItemRecord] = []
+    complete: Optional[bool] = None
+    """Validation records only: False when an early rejection stopped the evaluation."""
+    rung: Optional[int] = None
+
+
+class PromptVersion(Part):
+    version: int
+    text: str
+    parent: Optional[int] = None
+    step: Optional[int] = None
+    accepted: bool = True
+
+
+class DecisionRecord(Part):
+    accepted: bool
+    reason: str
+
+
+class MoveRecord(Part):
+    kind: Literal["thinking", "prompt"]
+    from_rung: Optional[int] = None
+    to_rung: Optional[int] = None
+    why: str = ""
+
+
+class StepRecord(Part):
+    index: int
+    epoch: int
+    step: int
+    focus: str
+    """"accuracy" or "efficiency"."""
+    prompt_version: int
+    batch_ids: list[str] = []
+    batch: list[ItemRecord] = []
+    batch_summary: Optional[EvaluationStats] = None
+    losses: list[str] = []
+    feedback: list[str] = []
+    optimizer_error: Optional[str] = None
+    candidate_version: Optional[int] = None
+    minibatch_gate: Optional[dict[str, EvaluationStats]] = None
+    """{"old": ..., "new": ...} on the training batch."""
+    candidate_validation: Optional[JsonObject] = None
+    """{"old": stats, "new": stats, "evaluated": n, "of": total} on the validation subset."""
+    decision: Optional[DecisionRecord] = None
+    rung: Optional[int] = None
+    move: Optional[MoveRecord] = None
+
+
+class Comparison(Part):
+    """Initial vs final prompt on the same test items."""
+
+    n: int
+    accuracy_delta: float
+    mcnemar: JsonObject
+    token_reduction: float
+    token_reduction_pct: float
+    token_diff_bootstrap: dict[str, float]
+
+
+class FinalRecord(Part):
+    test: EvaluationRecord
+    comparison: Optional[Comparison] = None
+    rung: Optional[int] = None
+    thinking: Optional[JsonObject] = None
+    max_tokens: Optional[int] = None
+
+
+class ParetoRecord(Part):
+    basis: str
+    versions: list[int] = []
+    front: list[int] = []
+    pairs: list[dict[str, int]] = []
+
+
+class RunSummary(Record):
+    """What every reader of a run needs; the rest is typed where present."""
+
+    KIND: ClassVar[str] = "run"
+    TITLE: ClassVar[str] = "run summary"
+    FIX: ClassVar[str] = "repair the field, or move the run directory away and run it again"
+
+    promptbudget_version: Optional[str] = None
+    run_id: str
+    status: str = "unknown"
+    """"running", "completed", "stopped" (cost cap), "failed" or "interrupted"."""
+    error: Optional[str] = None
+    created_at: Optional[float] = None
+    updated_at: Optional[float] = None
+    config: JsonObject
+    identity: Optional[JsonObject] = None
+    task: JsonObject
+    engines: Optional[JsonObject] = None
+    warnings: list[str] = []
+    total_steps: Optional[int] = None
+    checkpoint: Optional[int] = None
+    """Completed checkpoints: 1 initial evaluation, one per step, 1 final evaluation."""
+    prompts: list[PromptVersion] = Field(min_length=1)
+    current_version: Optional[int] = None
+    validation: dict[str, EvaluationRecord] = {}
+    """Validation at the starting rung, by prompt version."""
+    ladder: Optional[list[JsonObject]] = None
+    start_rung: Optional[int] = None
+    current_rung: Optional[int] = None
+    pair_validation: Optional[dict[str, EvaluationRecord]] = None
+    """Validation of every evaluated pair, by "<version>|<rung>"."""
+    ladder_stage: Optional[JsonObject] = None
+    initial: Optional[dict[str, EvaluationRecord]] = None
+    steps: list[StepRecord] = []
+    final: Optional[FinalRecord] = None
+    pareto: Optional[ParetoRecord] = None
+    ledger: Optional[JsonObject] = None
+
+    @model_validator(mode="after")
+    def _current_version_names_a_prompt(self) -> "RunSummary":
+        if self.current_version is not None and not 0 <= self.current_version < len(self.prompts):
+            raise ValueError(f"'current_version' {self.current_version} names no prompt "
+                             f"(the run has {len(self.prompts)})")
+        return self
+
+
+class ResumableRun(RunSummary):
+    """A run summary with everything a resume continues from."""
+
+    status: str
+    identity: JsonObject
+    total_steps: int
+    checkpoint: int
+    current_version: int
+    validation: dict[str, EvaluationRecord]
+    steps: list[StepRecord]

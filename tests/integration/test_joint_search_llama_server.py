@@ -1,0 +1,59 @@
+"""Joint search end to end through llama-server (the anthropic and OpenAI-compatible engines) and on the
+local engine. SmolLM2 cannot think: through the anthropic engine the server accepts a thinking budget
+and ignores it, so a cut bills the same tokens and is rejected; engines that know it has no thinking
+control give a one-rung ladder (a prompt-only search). Kept small: a few items, short answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from promptbudget.optimize.config import OptimizeConfig
+from promptbudget.optimize.loop import OptimizationRun
+
+pytestmark = pytest.mark.integration
+SHORT = "Evaluate the boolean expression. Reply with one line only: 'Answer: True' or 'Answer: False'."
+
+
+def tiny(tmp_path: Path, model: str, **extra) -> dict:
+    settings = dict(task="BBH_boolean_expressions", model=model, custom_prompt=SHORT, max_epochs=1, steps_per_epoch=1,
+                    batch_size=1, eval_samples=2, test_samples=2, num_threads=1, optimizer_max_tokens=64,
+                    output_dir=str(tmp_path / "results"), cache_dir=str(tmp_path / "cache"), quiet=True)
+    return OptimizationRun(OptimizeConfig(**{**settings, **extra})).run()
+
+
+def test_a_ladder_through_the_anthropic_engine_moves_to_a_cut_that_saves_nothing_and_rejects_it(
+        llama_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-local")
+    summary = tiny(tmp_path, "anthropic/smollm2", base_url=llama_server.base_url, budgets=("0", "1024"),
+                   max_tokens=1100)
+    assert summary["status"] == "completed", summary["error"]
+    assert [r["label"] for r in summary["ladder"]] == ["off", "budget 1024"] and summary["start_rung"] == 1
+    (step,) = summary["steps"]
+    assert step["move"]["kind"] == "thinking" and (step["move"]["from_rung"], step["move"]["to_rung"]) == (1, 0)
+    gate = step["minibatch_gate"]
+    assert gate["new"]["mean_output_tokens"] == gate["old"]["mean_output_tokens"]  # the server ignored thinking
+    assert not step["decision"]["accepted"] and "tokens did not fall" in step["decision"]["reason"]
+    tried = summary["ladder_stage"]["tried"]
+    assert [(t["version"], t["rung"]) for t in tried] == [(0, 0)] and not tried[0]["decision"]["accepted"]
+    assert (summary["current_version"], summary["current_rung"]) == (0, 1) == \
+        (summary["final"]["test"]["prompt_version"], summary["final"]["rung"])
+
+
+def test_the_openai_engine_through_llama_server_gets_a_one_rung_ladder(llama_server, tmp_path):
+    served = httpx2.get(f"{llama_server.base_url}/v1/models", timeout=30).json()["data"][0]["id"]
+    summary = tiny(tmp_path, f"openai/{served}", base_url=llama_server.base_url, max_tokens=48)
+    assert summary["status"] == "completed", summary["error"]
+    assert [r["label"] for r in summary["ladder"]] == ["off"] and summary["ladder_stage"] is None
+    assert summary["steps"][0]["move"]["kind"] == "prompt"
+
+
+def test_the_local_engine_gets_a_one_rung_ladder(tmp_path):
+    # In-process SmolLM2 is slow on a busy machine: one test item, no validation, very short replies.
+    pytest.importorskip("llama_cpp")
+    summary = tiny(tmp_path, "local", max_tokens=16, optimizer_max_tokens=32, test_samples=1, run_validation=False)
+    assert summary["status"] == "completed", summary["error"]
+    assert [r["label"] for r in summary["ladder"]] == ["off"] and summary["ladder_stage"] is None
+    assert summary["steps"][0]["move"]["kind"] == "prompt" and summary["final"]["rung"] == 0
