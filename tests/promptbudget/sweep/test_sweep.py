@@ -107,7 +107,8 @@ def test_three_configs_answer_the_initial_test_once_and_a_rerun_calls_nothing(tm
 def test_the_sweep_cap_bounds_what_all_runs_bill_and_a_higher_cap_finishes_the_same_sweep(tmp_path, capsys, prices):
     # A small max_tokens keeps each call's worst case (what the cap reserves) well under the shares.
     priced = [*CONFIGS, "--prices", prices, "--max_tokens", "1000", "--no_thinking_enabled"]
-    assert main(sweep_args(tmp_path, "free", *priced)) == 0
+    # The uncapped reference run bills real (priced) calls: the spending gate wants --yes.
+    assert main(sweep_args(tmp_path, "free", *priced, "--yes")) == 0
     full = load(tmp_path / "free")["totals"]["billed_usd"]
     assert full > 0
     capsys.readouterr()
