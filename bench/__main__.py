@@ -29,6 +29,7 @@ FULL_SIZES = {
 
 # Figures a function returns under names other than its own (the goals below refer to them).
 PRODUCES = {
+    "throughput_fraction_of_ideal_c8": ("throughput_ratio_vs_sdk_c8",),
     "joint_vs_prompt_only": ("joint_engine_calls_ratio", "joint_tokens_ratio", "joint_accuracy_not_lower"),
     "batch_figures": ("batch_cost_ratio_500", "batch_results_identical_500", "batch_resume_batches_created",
                       "batch_faults_all_complete", "batch_client_seconds_10k", "batch_collect_excess_growth"),
@@ -36,7 +37,10 @@ PRODUCES = {
 
 GOALS = {
     "engine_overhead_ms_median": ("<=", 1.0),
-    "throughput_fraction_of_ideal_c8": (">=", 0.9),
+    # Against the bare SDK in alternating rounds, not the ideal 40 calls/s: an absolute rate falls
+    # with the machine's load on both sides alike (0.59-0.93 of ideal for the bare SDK in one day),
+    # so only the side-by-side ratio gives a quick run the full run's verdict.
+    "throughput_ratio_vs_sdk_c8": (">=", 0.9),
     "local_tokens_per_s_ratio": (">=", 0.95),
     "loop_calls_ratio_vs_prototype": ("<=", 0.5),
     "report_seconds_50x20": ("<=", 3.0),
