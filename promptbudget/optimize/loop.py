@@ -37,7 +37,7 @@ from .moves import propose, tried_rungs
 from .recommendation import write_recommendation
 from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
 from .run_plan import make_plan
-from .schema import RunSummary, StepRecord
+from .schema import RunDocument, StepRecord
 from .store import RunStore, RunWriteError
 from .textgrad_step import textgrad_candidate
 
@@ -55,7 +55,7 @@ class OptimizationRun:
         self.runtime = runtime or Runtime(config.runtime())
         self.config, self.plan = make_plan(config, self.runtime)
         self.store = RunStore(self.plan.run_dir)
-        self.summary: RunSummary = {}  # type: ignore[typeddict-item]  # filled by _open()
+        self.summary: RunDocument = {}  # type: ignore[typeddict-item]  # filled by _open()
         self._val_cache: dict[tuple[int, int], list[ItemResult]] = {}
         self.batch_session: Any = None
 
@@ -84,12 +84,12 @@ class OptimizationRun:
         return [train[(step * size + i) % len(train)] for i in range(min(size, len(train)))]
 
     # --- running -----------------------------------------------------------------------
-    def run(self) -> RunSummary:
+    def run(self) -> RunDocument:
         self.batch_session = self._batch_session()  # refuses --batch on a server without it, before any write
         with self.store.exclusive():
             return self._run()
 
-    def _run(self) -> RunSummary:
+    def _run(self) -> RunDocument:
         resumed = self._open()
         plan = self.plan
         point_textgrad_log(plan.run_dir / "textgrad.jsonl")

@@ -12,7 +12,7 @@ from ..experiment.answering import ItemResult, summarize
 from ..stats import mcnemar_exact, paired_bootstrap_diff, pareto_front
 from .config import OptimizeConfig
 from .ladder_stage import pair_front
-from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, EvaluationStats, ParetoRecord, RunSummary, StepRecord
+from .schema import RUN_SCHEMA, Comparison, EvaluationRecord, EvaluationStats, ParetoRecord, RunDocument, StepRecord
 
 if TYPE_CHECKING:
     from .loop import Plan
@@ -53,7 +53,7 @@ def pareto_record(validation: dict[str, EvaluationRecord],
     return {"basis": "none (run without validation)", "versions": [], "front": [], "pairs": []}
 
 
-def new_summary(plan: Plan, config: OptimizeConfig) -> RunSummary:
+def new_summary(plan: Plan, config: OptimizeConfig) -> RunDocument:
     """The summary a new run starts from (checkpoint 0: nothing evaluated yet)."""
     task = plan.task
     return {
@@ -107,7 +107,7 @@ def step_record(index: int, epoch: int, step: int, focus: str, version: int, bat
     }
 
 
-def validation_cache(summary: RunSummary, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
+def validation_cache(summary: RunDocument, start_rung: int) -> dict[tuple[int, int], list[ItemResult]]:
     """Validation results by (prompt version, rung) from a saved summary."""
     records = summary.get("pair_validation") or {f"{k}|{start_rung}": v for k, v in summary["validation"].items()}
     cache = {}

@@ -14,7 +14,7 @@ from ..experiment.answering import EvaluationStats
 
 RUN_SCHEMA = "promptbudget.run/1"
 __all__ = ["RUN_SCHEMA", "Comparison", "DecisionRecord", "EvaluationRecord", "EvaluationStats", "ItemRecord",
-           "MoveRecord", "ParetoRecord", "PromptVersion", "RunSummary", "StepRecord"]
+           "MoveRecord", "ParetoRecord", "PromptVersion", "RunDocument", "StepRecord"]
 
 
 class ItemRecord(TypedDict):
@@ -104,7 +104,7 @@ class ParetoRecord(TypedDict):
     """The validation front over (prompt version, rung) pairs."""
 
 
-class RunSummary(TypedDict):
+class RunDocument(TypedDict):
     schema: str
     promptbudget_version: str
     run_id: str

@@ -23,7 +23,7 @@ from ..jsonio import append_jsonl, read_jsonl, write_json_atomic
 from ..ledger import CallRecord, Ledger, Unaccounted
 from ..pricing import Price
 from ..records import RecordError, ResumableRun, load_json, validate_record
-from .schema import RunSummary
+from .schema import RunDocument
 
 SUMMARY = "summary.json"
 EVENTS = "events.jsonl"
@@ -64,7 +64,7 @@ class RunStore:
     def exists(self) -> bool:
         return self.summary_path.exists()
 
-    def load(self) -> RunSummary:
+    def load(self) -> RunDocument:
         """The saved summary, validated as a `ResumableRun` (UsageError naming the field when it is not one)."""
         data = load_json(self.summary_path, fix=ResumableRun.FIX)  # RecordError: unreadable, not JSON
         try:
@@ -73,14 +73,14 @@ class RunStore:
             raise UsageError(f"cannot be resumed by this version (which reads {ResumableRun.schema_name()}): {exc}") from None
         return record.to_json()  # type: ignore[return-value]  # the loop works on the JSON object
 
-    def save(self, summary: RunSummary) -> None:
+    def save(self, summary: RunDocument) -> None:
         summary["updated_at"] = time.time()
         write_json_atomic(self.summary_path, self._record(summary).to_json())
 
-    def _record(self, summary: RunSummary) -> ResumableRun:
+    def _record(self, summary: RunDocument) -> ResumableRun:
         return validate_record(summary, ResumableRun, where=str(self.summary_path))
 
-    def save_final(self, summary: RunSummary) -> None:
+    def save_final(self, summary: RunDocument) -> None:
         """Save how the run ended. When the folder takes no new file (read-only, full disk),
         overwrite summary.json in place, so that it does not keep saying "running"."""
         try:

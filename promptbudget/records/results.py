@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Optional
 
 from .base import Part, Record
-from .run import EvaluationStats
+from .run import SavedStats
 
 JsonObject = dict[str, Any]
 
@@ -41,8 +41,8 @@ class SweepSummary(Record):
 
 
 class RecommendationMetrics(Part):
-    test: EvaluationStats
-    validation: Optional[EvaluationStats] = None
+    test: SavedStats
+    validation: Optional[SavedStats] = None
     comparison_with_start: Optional[JsonObject] = None
     mean_input_tokens: Optional[float] = None
 

@@ -16,7 +16,7 @@ from .base import Part, Record
 JsonObject = dict[str, Any]
 
 
-class ItemRecord(Part):
+class SavedItem(Part):
     """One item answered by one prompt (`ItemResult.to_dict()`)."""
 
     item_id: str
@@ -31,7 +31,7 @@ class ItemRecord(Part):
     cost_usd: Optional[float] = None
 
 
-class EvaluationStats(Part):
+class SavedStats(Part):
     """`experiment.answering.summarize()`: only `n` when nothing was evaluated."""
 
     n: int
@@ -51,16 +51,16 @@ class EvaluationStats(Part):
     cost_usd: Optional[float] = None
 
 
-class EvaluationRecord(Part):
+class SavedEvaluation(Part):
     prompt_version: int
-    summary: EvaluationStats
-    items: list[ItemRecord] = []
+    summary: SavedStats
+    items: list[SavedItem] = []
     complete: Optional[bool] = None
     """Validation records only: False when an early rejection stopped the evaluation."""
     rung: Optional[int] = None
 
 
-class PromptVersion(Part):
+class SavedPromptVersion(Part):
     version: int
     text: str
     parent: Optional[int] = None
@@ -68,19 +68,19 @@ class PromptVersion(Part):
     accepted: bool = True
 
 
-class DecisionRecord(Part):
+class SavedDecision(Part):
     accepted: bool
     reason: str
 
 
-class MoveRecord(Part):
+class SavedMove(Part):
     kind: Literal["thinking", "prompt"]
     from_rung: Optional[int] = None
     to_rung: Optional[int] = None
     why: str = ""
 
 
-class StepRecord(Part):
+class SavedStep(Part):
     index: int
     epoch: int
     step: int
@@ -88,22 +88,22 @@ class StepRecord(Part):
     """"accuracy" or "efficiency"."""
     prompt_version: int
     batch_ids: list[str] = []
-    batch: list[ItemRecord] = []
-    batch_summary: Optional[EvaluationStats] = None
+    batch: list[SavedItem] = []
+    batch_summary: Optional[SavedStats] = None
     losses: list[str] = []
     feedback: list[str] = []
     optimizer_error: Optional[str] = None
     candidate_version: Optional[int] = None
-    minibatch_gate: Optional[dict[str, EvaluationStats]] = None
+    minibatch_gate: Optional[dict[str, SavedStats]] = None
     """{"old": ..., "new": ...} on the training batch."""
     candidate_validation: Optional[JsonObject] = None
     """{"old": stats, "new": stats, "evaluated": n, "of": total} on the validation subset."""
-    decision: Optional[DecisionRecord] = None
+    decision: Optional[SavedDecision] = None
     rung: Optional[int] = None
-    move: Optional[MoveRecord] = None
+    move: Optional[SavedMove] = None
 
 
-class Comparison(Part):
+class SavedComparison(Part):
     """Initial vs final prompt on the same test items."""
 
     n: int
@@ -114,15 +114,15 @@ class Comparison(Part):
     token_diff_bootstrap: dict[str, float]
 
 
-class FinalRecord(Part):
-    test: EvaluationRecord
-    comparison: Optional[Comparison] = None
+class SavedFinal(Part):
+    test: SavedEvaluation
+    comparison: Optional[SavedComparison] = None
     rung: Optional[int] = None
     thinking: Optional[JsonObject] = None
     max_tokens: Optional[int] = None
 
 
-class ParetoRecord(Part):
+class SavedPareto(Part):
     basis: str
     versions: list[int] = []
     front: list[int] = []
@@ -151,20 +151,20 @@ class RunSummary(Record):
     total_steps: Optional[int] = None
     checkpoint: Optional[int] = None
     """Completed checkpoints: 1 initial evaluation, one per step, 1 final evaluation."""
-    prompts: list[PromptVersion] = Field(min_length=1)
+    prompts: list[SavedPromptVersion] = Field(min_length=1)
     current_version: Optional[int] = None
-    validation: dict[str, EvaluationRecord] = {}
+    validation: dict[str, SavedEvaluation] = {}
     """Validation at the starting rung, by prompt version."""
     ladder: Optional[list[JsonObject]] = None
     start_rung: Optional[int] = None
     current_rung: Optional[int] = None
-    pair_validation: Optional[dict[str, EvaluationRecord]] = None
+    pair_validation: Optional[dict[str, SavedEvaluation]] = None
     """Validation of every evaluated pair, by "<version>|<rung>"."""
     ladder_stage: Optional[JsonObject] = None
-    initial: Optional[dict[str, EvaluationRecord]] = None
-    steps: list[StepRecord] = []
-    final: Optional[FinalRecord] = None
-    pareto: Optional[ParetoRecord] = None
+    initial: Optional[dict[str, SavedEvaluation]] = None
+    steps: list[SavedStep] = []
+    final: Optional[SavedFinal] = None
+    pareto: Optional[SavedPareto] = None
     ledger: Optional[JsonObject] = None
 
     @model_validator(mode="after")
@@ -183,5 +183,5 @@ class ResumableRun(RunSummary):
     total_steps: int
     checkpoint: int
     current_version: int
-    validation: dict[str, EvaluationRecord]
-    steps: list[StepRecord]
+    validation: dict[str, SavedEvaluation]
+    steps: list[SavedStep]

@@ -50,7 +50,7 @@ def test_fields_a_reader_relies_on_are_typed():
 
 def test_the_run_record_names_every_key_the_loop_writes():
     declared = set(ResumableRun.model_fields) | {"schema"}
-    assert set(typing.get_type_hints(schema.RunSummary)) == declared - {"schema_id"}
+    assert set(typing.get_type_hints(schema.RunDocument)) == declared - {"schema_id"}
     assert set(fixture_data("run_summary.json")) == declared - {"schema_id"}
 
 
