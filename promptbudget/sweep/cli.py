@@ -36,10 +36,20 @@ def main(argv: list[str] | None = None) -> int:
         plan = plan_sweep(args, with_calls=args.dry_run or needs_confirmation(args))
         if plan.dry_run:
             return dry_run(plan)
+        refuse_batch_without_the_api(plan)  # a refusal no confirmation could fix comes first
         confirm_sweep(plan, args)
         return run(plan)
 
     return run_command(body)
+
+
+def refuse_batch_without_the_api(plan: WeightSweepPlan) -> None:
+    """`--batch` on a server without the Batches API is refused once, before any run starts."""
+    todo = [spec for spec in plan.runs if not spec.is_complete()]
+    if todo:
+        from ..batches.options import check_before_spawning
+
+        check_before_spawning(todo[0].config)  # runs asking the same requests share batches
 
 
 def run(plan: WeightSweepPlan) -> int:
@@ -48,10 +58,6 @@ def run(plan: WeightSweepPlan) -> int:
 
     started_at = time.time()
     todo = [spec for spec in plan.runs if not spec.is_complete()]
-    if todo:
-        from ..batches.options import check_before_spawning
-
-        check_before_spawning(todo[0].config)  # refused once here; runs asking the same requests share batches
     skipped = len(plan.runs) - len(todo)
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)

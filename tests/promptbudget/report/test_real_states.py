@@ -90,8 +90,9 @@ def test_each_task_is_compared_only_with_prompts_of_the_same_task(mock_runs, tmp
 def test_one_task_keeps_the_plain_figure_names(mock_runs, tmp_path):
     root = _copy(mock_runs, tmp_path / "gsm", only="GSM8K_DSPy")
     report, pngs = build_report(options(root, tmp_path, plots_dir=tmp_path / "plots"))
-    assert sorted(p.name for p in pngs) == ["cost_by_role.png", "token_distributions.png", "tradeoff_test.png",
-                                            "tradeoff_validation.png", "trajectories.png"]
+    # The mock runs search the thinking setting too (the default), so the decision front is drawn.
+    assert sorted(p.name for p in pngs) == ["cost_by_role.png", "decision_front.png", "token_distributions.png",
+                                            "tradeoff_test.png", "tradeoff_validation.png", "trajectories.png"]
     assert "Task GSM8K_DSPy" not in report.html
 
 

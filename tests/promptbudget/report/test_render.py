@@ -12,6 +12,7 @@ import types
 import numpy as np
 import pytest
 
+from tests.promptbudget.records.conftest import fixture_data
 from promptbudget.report.load import load_results
 from promptbudget.report.render import build_report, render
 from promptbudget.report.sections import default_sections
@@ -248,10 +249,11 @@ def fake_plugin(monkeypatch):
 
 
 def test_plugin_section_renders_each_file_escaped(small_results, tmp_path, fake_plugin):
-    (small_results / "budget.json").write_text(json.dumps(
-        {"schema": "promptbudget.budget_sweep/1", "task": {"name": "GSM8K_DSPy"}, "value": 1}))
-    (small_results / "budget2.json").write_text(json.dumps(
-        {"schema": "promptbudget.budget_sweep/1", "task": {"name": "GSM8K_DSPy"}, "explode": True}))
+    # Real budget-sweep records (the records tests' fixture); "value"/"explode" are extra fields,
+    # which records keep, for the fake plugin to see and to fail on.
+    real = fixture_data("budget_sweep.json")
+    (small_results / "budget.json").write_text(json.dumps({**real, "value": 1}))
+    (small_results / "budget2.json").write_text(json.dumps({**real, "explode": True}))
     sections = default_sections()[:1] + [PluginSection(id="budget", title="Thinking budgets",
                                                        kinds=("budget_sweep",), context_module="fake_budget_section")]
     opts = options(small_results, tmp_path)
@@ -266,7 +268,7 @@ def test_plugin_section_renders_each_file_escaped(small_results, tmp_path, fake_
 
 
 def test_missing_plugin_module_is_a_warning(small_results, tmp_path):
-    (small_results / "conf.json").write_text(json.dumps({"schema": "promptbudget.confidence_split/1"}))
+    (small_results / "conf.json").write_text(json.dumps(fixture_data("confidence_split.json")))
     sections = [PluginSection(id="confidence", title="Confidence", kinds=("confidence_split",),
                               context_module="promptbudget_no_such_module.report_section")]
     opts = options(small_results, tmp_path)
