@@ -242,6 +242,14 @@ class _APIError(Exception):
         self.headers = headers or {}
 
 
+def parse_json_body(raw: bytes) -> Any:
+    """A request body as JSON, or the API's 400 for one that is not."""
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        raise _APIError(400, "invalid_request_error", "Request body is not valid JSON") from None
+
+
 def _thinking_on(body: dict) -> bool:
     th = body.get("thinking")
     return isinstance(th, dict) and th.get("type") in ("enabled", "adaptive")
@@ -376,10 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
             handle_platform(self, route, raw)
             return
         try:
-            try:
-                body = json.loads(raw or b"null")
-            except ValueError:
-                raise _APIError(400, "invalid_request_error", "Request body is not valid JSON") from None
+            body = parse_json_body(raw)
             if path == "/v1/messages":
                 self._messages(body)
             elif path.startswith("/v1/messages/batches"):

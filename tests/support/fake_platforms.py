@@ -101,7 +101,7 @@ def handle_control_plane(handler: Any, route: PlatformRoute) -> None:
 
 def handle_platform(handler: Any, route: PlatformRoute, raw: bytes) -> None:
     """Serve one platform request on the fake's handler (see fake_anthropic._Handler)."""
-    from .fake_anthropic import _APIError, estimate_input_tokens
+    from .fake_anthropic import _APIError, estimate_input_tokens, parse_json_body
 
     fake = handler.fake
     fake._record_platform_call(route, handler.headers)
@@ -110,10 +110,7 @@ def handle_platform(handler: Any, route: PlatformRoute, raw: bytes) -> None:
                                  "token_type": "Bearer"})
         return
     try:
-        try:
-            body = json.loads(raw or b"null")
-        except ValueError:
-            raise _APIError(400, "invalid_request_error", "Request body is not valid JSON") from None
+        body = parse_json_body(raw)
         if not isinstance(body, dict):
             raise _APIError(400, "invalid_request_error", "Request body must be a JSON object")
         model = route.model or body.get("model")
