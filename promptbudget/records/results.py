@@ -84,7 +84,7 @@ class BudgetSweepEngine(Part):
 
 
 class BudgetSweepResults(Record):
-    """`budget-sweep` results (`budget/sweep/results.py`)."""
+    """`budget-sweep` results (`budget/setting_sweep/results.py`)."""
 
     KIND: ClassVar[str] = "budget_sweep"
     TITLE: ClassVar[str] = "budget-sweep result"
