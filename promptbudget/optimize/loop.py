@@ -25,7 +25,6 @@ from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import ItemResult, answer_items, summarize
 from ..experiment.status import ending_status
 from ..runtime import Runtime
-from ..textgrad_env import point_textgrad_log
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
                          minibatch_gate)
 from .config import OptimizeConfig
@@ -39,7 +38,6 @@ from .records import compare, evaluation_record, new_summary, pareto_record, ste
 from .run_plan import make_plan
 from .schema import RunDocument, StepRecord
 from .store import RunStore, RunWriteError
-from .textgrad_step import textgrad_candidate
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
@@ -90,6 +88,8 @@ class OptimizationRun:
             return self._run()
 
     def _run(self) -> RunDocument:
+        from ..textgrad_env import point_textgrad_log  # TextGrad (and litellm) load when a run starts
+
         resumed = self._open()
         plan = self.plan
         point_textgrad_log(plan.run_dir / "textgrad.jsonl")
@@ -261,6 +261,8 @@ class OptimizationRun:
     def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
                  median_tokens: float, checkpoint: int, record: StepRecord) -> str:
         """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
+        from .textgrad_step import textgrad_candidate
+
         return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint, record)
 
     def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
@@ -277,8 +279,7 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            candidate = textgrad_candidate(self.plan, focus, current, targets, train_stats["median_output_tokens"],
-                                           checkpoint, record)
+            candidate = self._propose(focus, current, targets, train_stats["median_output_tokens"], checkpoint, record)
             decision = None
 
         if decision is not None:

@@ -24,7 +24,6 @@ from tabulate import tabulate
 from ..errors import UsageError
 from .estimate import ceiling_plan
 from .evaluate import answer_items, summarize
-from .textgrad_step import textgrad_candidate
 from .simulate import Answer, Measurements, Schedule, SimulatedRun, draw_parameters
 
 SIMULATED_RUNS = 400
@@ -87,7 +86,7 @@ def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Ans
         focus, targets = "efficiency", list(zip(batch, answered))
     median = summarize([r for r, _ in answered])["median_output_tokens"]
     record: dict[str, Any] = {"optimizer_error": None}
-    candidate = textgrad_candidate(plan, focus, plan.starting_prompt, targets, median, 0, record)
+    candidate = run._propose(focus, plan.starting_prompt, targets, median, 0, record)
     if record["optimizer_error"] is not None or candidate == plan.starting_prompt.strip():
         return [], f"the {focus} edit wrote no new prompt"
     pairs = list(zip(measured, _answers(run, candidate, items, start)))

@@ -39,10 +39,27 @@ def test_budget_and_confidence_commands_never_import_textgrad_or_litellm(tmp_pat
     assert result["loaded"] == []
 
 
-def test_the_probe_does_see_textgrad_when_the_optimize_loop_is_imported(tmp_path):
-    probe = "import sys, promptbudget.optimize.loop; print(sorted({m.split('.')[0] for m in sys.modules} & {'textgrad', 'litellm'}))"
-    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert done.stdout.strip() == "['litellm', 'textgrad']"
+def test_optimize_and_sweep_load_textgrad_only_when_a_run_starts(tmp_path):
+    """`--help`, bad input and `--dry_run` answer at once: TextGrad and litellm take seconds to import."""
+    out = tmp_path / "out"
+    commands = [
+        ["optimize", "--model", "mock", "--dry_run", "--output_dir", str(out)],
+        ["optimize", "--model", "mock", "--max_epochs", "-1", "--output_dir", str(out)],
+        ["sweep", "--model", "mock", "--configs", "0.3,0.7", "0.5,0.5", "--dry_run", "--output_dir", str(out)],
+    ]
+    result = run_probe(commands, tmp_path)
+    assert result["codes"] == [0, 2, 0]
+    assert result["loaded"] == []
+    assert not out.exists()
+
+
+def test_the_probe_does_see_textgrad_when_an_optimize_run_starts(tmp_path):
+    out = tmp_path / "out"
+    commands = [["optimize", "--model", "mock", "--task", "BBH_navigate", "--batch_size", "2", "--eval_samples", "2",
+                 "--test_samples", "2", "--max_epochs", "1", "--steps_per_epoch", "1", "--output_dir", str(out), "--quiet"]]
+    result = run_probe(commands, tmp_path)
+    assert result["codes"] == [0]
+    assert result["loaded"] == ["litellm", "textgrad"]
 
 
 @pytest.mark.parametrize("name", ["Engine", "RoleEngine"])
