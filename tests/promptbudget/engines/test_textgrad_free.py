@@ -53,13 +53,13 @@ def test_optimize_and_sweep_load_textgrad_only_when_a_run_starts(tmp_path):
     assert not out.exists()
 
 
-def test_the_probe_does_see_textgrad_when_an_optimize_run_starts(tmp_path):
+def test_the_probe_does_see_textgrad_but_not_litellm_when_an_optimize_run_starts(tmp_path):
     out = tmp_path / "out"
     commands = [["optimize", "--model", "mock", "--task", "BBH_navigate", "--batch_size", "2", "--eval_samples", "2",
                  "--test_samples", "2", "--max_epochs", "1", "--steps_per_epoch", "1", "--output_dir", str(out), "--quiet"]]
     result = run_probe(commands, tmp_path)
     assert result["codes"] == [0]
-    assert result["loaded"] == ["litellm", "textgrad"]
+    assert result["loaded"] == ["textgrad"]  # litellm stays a stand-in until something calls it
 
 
 @pytest.mark.parametrize("name", ["Engine", "RoleEngine"])
