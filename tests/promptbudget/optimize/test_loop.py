@@ -14,6 +14,7 @@ import pytest
 from promptbudget.optimize.config import OptimizeConfig
 from promptbudget.optimize.loop import OptimizationRun
 
+from . import golden_runs
 from .helpers import REPO, SMALL, only_summary, optimize, write_script
 
 CONCISE = "Be concise: write only the steps you need."
@@ -296,3 +297,21 @@ def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_pat
     assert one["ledger"]["total"] == eight["ledger"]["total"]
     calls = next((tmp_path / "t8").glob("*/calls.jsonl")).read_text().splitlines()
     assert one["ledger"]["total"]["calls"] == len(calls)
+
+
+@pytest.mark.parametrize("name", sorted(golden_runs.SCRIPTS))
+def test_summary_json_is_what_the_dict_based_loop_wrote(tmp_path, name):
+    want = golden_runs.fixture(name)
+    assert want["schema"] == "promptbudget.run/1" and list(want)[0] == "schema"
+    assert golden_runs.differences(golden_runs.run_summary(name, tmp_path), want) == []
+
+
+def test_the_golden_comparison_sees_a_changed_value_and_a_moved_key():
+    want = golden_runs.fixture("prompt_search")
+    changed = json.loads(json.dumps(want))
+    changed["steps"][0]["batch"][0]["output_tokens"] += 1
+    moved = {key: want[key] for key in [*list(want)[1:], "schema"]}
+    assert golden_runs.differences(changed, want) == [
+        f".steps[0].batch[0].output_tokens: {changed['steps'][0]['batch'][0]['output_tokens']} != "
+        f"{want['steps'][0]['batch'][0]['output_tokens']}"]
+    assert golden_runs.differences(moved, want)[0].startswith("(top): keys")
