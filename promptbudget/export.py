@@ -14,12 +14,12 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 from .cli_support import EXIT_OK, run_command
 from .errors import UsageError
 from .flags import new_parser
-from .records import SweepSummary, read_record
+from .records import Recommendation, SweepSummary, read_record
+from .records.results import SweepRow
 from .jsonio import write_text_atomic
 from .optimize.recommendation import load_run_summary, recommendation
 
@@ -57,8 +57,8 @@ def export(args: argparse.Namespace) -> int:
     target = _prompt_target(args)
     record = resolve(Path(args.results), run=args.run, margin=args.margin)
     if target is not None:
-        write_text_atomic(target, record["system"] + "\n")
-    print(json.dumps(record, indent=2) if args.format == "json" else python_snippet(record))
+        write_text_atomic(target, record.system + "\n")
+    print(json.dumps(record.to_json(), indent=2) if args.format == "json" else python_snippet(record))
     if target is not None:
         print(f"wrote the system prompt to {target}; use it with --prompt_file {target}", file=sys.stderr)
     return EXIT_OK
@@ -79,7 +79,7 @@ def _prompt_target(args: argparse.Namespace) -> Path | None:
     return target
 
 
-def resolve(path: Path, *, run: str | None, margin: float) -> dict[str, Any]:
+def resolve(path: Path, *, run: str | None, margin: float) -> Recommendation:
     """The recommendation record of a run, or of a sweep's recommended (or named) run."""
     sweep_file = path / SWEEP_SUMMARY if path.is_dir() else path
     if sweep_file.name == SWEEP_SUMMARY and sweep_file.exists():
@@ -90,36 +90,35 @@ def resolve(path: Path, *, run: str | None, margin: float) -> dict[str, Any]:
     return recommendation(summary, run_dir)
 
 
-def _from_sweep(sweep_file: Path, *, run: str | None, margin: float) -> dict[str, Any]:
-    rows = read_record(sweep_file, SweepSummary).to_json()["rows"]
+def _from_sweep(sweep_file: Path, *, run: str | None, margin: float) -> Recommendation:
+    rows = read_record(sweep_file, SweepSummary).rows
     run_id = run if run is not None else recommended_run(rows, margin)
-    known = [row.get("run_id") for row in rows]
+    known = [row.run_id for row in rows]
     if run_id not in known:
         raise UsageError(f"--run {run_id!r} is not a run of this sweep; its runs are: {', '.join(map(str, known))}")
     summary, run_dir = load_run_summary(sweep_file.parent / run_id)
-    record = recommendation(summary, run_dir)
-    record["sweep"] = {"summary": str(sweep_file), "chosen_by": "--run" if run is not None else
-                       f"fewest mean test tokens within {margin:.3f} accuracy of the most accurate completed run"}
-    return record
+    return recommendation(summary, run_dir).but(sweep={
+        "summary": str(sweep_file), "chosen_by": "--run" if run is not None else
+        f"fewest mean test tokens within {margin:.3f} accuracy of the most accurate completed run"})
 
 
-def recommended_run(rows: list[dict[str, Any]], margin: float) -> str:
-    done = [r for r in rows if r.get("status") == "completed" and r.get("final_accuracy") is not None
-            and r.get("final_tokens") is not None]
+def recommended_run(rows: list[SweepRow], margin: float) -> str:
+    done = [r for r in rows if r.status == "completed" and r.final_accuracy is not None and r.final_tokens is not None]
     if not done:
         raise UsageError("no run of this sweep completed; finish the sweep (rerun the same command) before exporting")
-    best = max(r["final_accuracy"] for r in done)
-    eligible = [r for r in done if r["final_accuracy"] >= best - margin - 1e-12]
-    return min(eligible, key=lambda r: (r["final_tokens"], -r["final_accuracy"], r["run_id"]))["run_id"]
+    best = max(r.final_accuracy for r in done)
+    eligible = [r for r in done if r.final_accuracy >= best - margin - 1e-12]
+    return min(eligible, key=lambda r: (r.final_tokens, -r.final_accuracy, r.run_id)).run_id
 
 
-def python_snippet(record: dict[str, Any]) -> str:
+def python_snippet(record: Recommendation) -> str:
     """A runnable script that sends one question with the recommended parameters."""
-    params = record["create_params"]
+    params = record.create_params
+    test = record.metrics.test
     lines = [
-        f"# promptbudget recommendation from run {record['run_id']} (task {record['task']}):",
-        f"# thinking {record['thinking_setting']}; test accuracy {record['metrics']['test']['accuracy']:.3f}, "
-        f"mean billed output tokens {record['metrics']['test']['mean_output_tokens']:.1f}",
+        f"# promptbudget recommendation from run {record.run_id} (task {record.task}):",
+        f"# thinking {record.thinking_setting}; test accuracy {test.accuracy:.3f}, "
+        f"mean billed output tokens {test.mean_output_tokens:.1f}",
         "import anthropic",
         "",
         f"SYSTEM_PROMPT = {params['system']!r}",
@@ -138,8 +137,8 @@ def python_snippet(record: dict[str, Any]) -> str:
         ")",
         'print("".join(block.text for block in message.content if block.type == "text"))',
     ]
-    if not record["engine"].startswith("anthropic/"):
-        lines.insert(2, f"# note: this run used the {record['engine']} engine, not a Claude model")
+    if not record.engine.startswith("anthropic/"):
+        lines.insert(2, f"# note: this run used the {record.engine} engine, not a Claude model")
     return "\n".join(lines)
 
 

@@ -1,86 +1,60 @@
 """Answer items with a prompt and score them: the measurement every decision rests on.
 
 Each item's tokens come from the completion its own call returned, so the numbers stay
-exact however many threads run.
+exact however many threads run. An answered item and the statistics of a set of them are the
+typed records they are saved as (`records.run.SavedItem`, `SavedStats`): one definition each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from typing import Any, Optional, TypedDict, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..engines import Completion, RoleEngine
 from ..ledger import call_scope
+from ..records.run import SavedItem, SavedStats
 from ..stats import Proportion, proportion, token_summary
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
-@dataclass(frozen=True)
-class ItemResult:
-    item_id: str
+class Scored(Protocol):
+    """What `summarize` reads of an answer: an `ItemResult`, or the pilot's simulated `Answer`."""
+
     correct: bool
-    extracted: str | None
-    failure: str | None
     has_answer: bool
-    input_tokens: int
     output_tokens: int
-    """Billed output tokens, thinking included."""
     thinking_tokens: int | None
     stop_reason: str
     cost_usd: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ItemResult:
-        return cls(**data)
+ItemResult = SavedItem
+"""One item answered by one prompt; `output_tokens` are the billed output tokens, thinking included."""
 
 
-class EvaluationStats(TypedDict, total=False):
-    """`summarize()`: only `n` when nothing was evaluated (the typed record is `records.run.EvaluationStats`)."""
-
-    n: int
-    accuracy: float
-    accuracy_low: float
-    accuracy_high: float
-    correct: int
-    mean_output_tokens: float
-    median_output_tokens: float
-    p90_output_tokens: float
-    max_output_tokens: float
-    total_output_tokens: float
-    mean_thinking_tokens: float
-    format_rate: float
-    answered: int
-    truncation_rate: float
-    cost_usd: Optional[float]
-
-
-def summarize(items: Sequence[ItemResult]) -> EvaluationStats:
+def summarize(items: Sequence[Scored]) -> SavedStats:
     """Accuracy with a 95% Wilson CI, the token distribution, format and truncation rates, cost."""
     if not items:
-        return {"n": 0}
+        return SavedStats(n=0)
     acc: Proportion = proportion([i.correct for i in items])
     tokens = token_summary([i.output_tokens for i in items])
     costs = [i.cost_usd for i in items]
-    return {
-        "n": len(items),
-        "accuracy": acc.mean, "accuracy_low": acc.low, "accuracy_high": acc.high,
-        "correct": acc.successes,
-        "mean_output_tokens": tokens.mean, "median_output_tokens": tokens.median,
-        "p90_output_tokens": tokens.p90, "max_output_tokens": tokens.max,
-        "total_output_tokens": tokens.total,
-        "mean_thinking_tokens": (sum(i.thinking_tokens or 0 for i in items) / len(items)),
-        "format_rate": sum(i.has_answer for i in items) / len(items),
-        "answered": sum(i.has_answer for i in items),
-        "truncation_rate": sum(i.stop_reason == "max_tokens" for i in items) / len(items),
-        "cost_usd": None if any(c is None for c in costs) else sum(costs),
-    }
+    return SavedStats(
+        n=len(items),
+        accuracy=acc.mean, accuracy_low=acc.low, accuracy_high=acc.high,
+        correct=acc.successes,
+        mean_output_tokens=tokens.mean, median_output_tokens=tokens.median,
+        p90_output_tokens=tokens.p90, max_output_tokens=tokens.max,
+        total_output_tokens=tokens.total,
+        mean_thinking_tokens=(sum(i.thinking_tokens or 0 for i in items) / len(items)),
+        format_rate=sum(i.has_answer for i in items) / len(items),
+        answered=sum(i.has_answer for i in items),
+        truncation_rate=sum(i.stop_reason == "max_tokens" for i in items) / len(items),
+        cost_usd=None if any(c is None for c in costs) else sum(costs),
+    )
 
 
 def parallel_map(work: Callable[[Job], Result], jobs: Sequence[Job], *, threads: int, name: str) -> list[Result]:

@@ -1,9 +1,13 @@
-"""Acceptance rules: keep a candidate prompt or revert to the current one."""
+"""Acceptance rules: keep a candidate prompt or revert to the current one.
+
+Each rule compares `summarize()` statistics (`SavedStats`) of the incumbent and the candidate."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
+
+from ..records.run import SavedStats
 
 
 @dataclass(frozen=True)
@@ -11,43 +15,43 @@ class Decision:
     accepted: bool
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, bool | str]:
         return {"accepted": self.accepted, "reason": self.reason}
 
 
 class AcceptanceRule(Protocol):
-    def decide(self, focus: str, old: dict[str, Any], new: dict[str, Any]) -> Decision: ...
+    def decide(self, focus: str, old: SavedStats, new: SavedStats) -> Decision: ...
 
-    def early_rejection(self, focus: str, old: dict[str, Any], partial: dict[str, Any], total: int) -> Decision | None:
+    def early_rejection(self, focus: str, old: SavedStats, partial: SavedStats, total: int) -> Decision | None:
         """A rejection already certain from `partial` results of `total` items, or None."""
         ...
 
 
-def format_guard(old: dict[str, Any], new: dict[str, Any]) -> Decision | None:
+def format_guard(old: SavedStats, new: SavedStats) -> Decision | None:
     """Reject a candidate whose responses parse less often than the current prompt's."""
-    if new["answered"] < old["answered"]:
-        return Decision(False, f"format: {new['answered']}/{new['n']} responses have a parseable final answer, "
-                               f"against {old['answered']}/{old['n']} with the current prompt")
+    if new.answered < old.answered:
+        return Decision(False, f"format: {new.answered}/{new.n} responses have a parseable final answer, "
+                               f"against {old.answered}/{old.n} with the current prompt")
     return None
 
 
-def minibatch_gate(focus: str, old: dict[str, Any], new: dict[str, Any]) -> Decision | None:
+def minibatch_gate(focus: str, old: SavedStats, new: SavedStats) -> Decision | None:
     """GEPA's minibatch gate: a candidate must improve the focused objective on the very
     training items its feedback came from before it earns a full validation."""
-    if focus == "accuracy" and new["correct"] <= old["correct"]:
-        return Decision(False, f"no training item was fixed: {new['correct']}/{new['n']} correct against "
-                               f"{old['correct']}/{old['n']}")
-    if focus == "efficiency" and new["mean_output_tokens"] >= old["mean_output_tokens"]:
-        return Decision(False, f"tokens did not fall on the training items: {new['mean_output_tokens']:.1f} against "
-                               f"{old['mean_output_tokens']:.1f}")
+    if focus == "accuracy" and new.correct <= old.correct:
+        return Decision(False, f"no training item was fixed: {new.correct}/{new.n} correct against "
+                               f"{old.correct}/{old.n}")
+    if focus == "efficiency" and new.mean_output_tokens >= old.mean_output_tokens:
+        return Decision(False, f"tokens did not fall on the training items: {new.mean_output_tokens:.1f} against "
+                               f"{old.mean_output_tokens:.1f}")
     return None
 
 
-def early_format_rejection(old: dict[str, Any], partial: dict[str, Any], total: int) -> Decision | None:
-    remaining = total - partial["n"]
-    if partial["answered"] + remaining < old["answered"]:
-        return Decision(False, f"format: at most {partial['answered'] + remaining}/{total} responses can have a "
-                               f"parseable final answer, against {old['answered']}/{old['n']} with the current prompt")
+def early_format_rejection(old: SavedStats, partial: SavedStats, total: int) -> Decision | None:
+    remaining = total - partial.n
+    if partial.answered + remaining < old.answered:
+        return Decision(False, f"format: at most {partial.answered + remaining}/{total} responses can have a "
+                               f"parseable final answer, against {old.answered}/{old.n} with the current prompt")
     return None
 
 
@@ -64,9 +68,9 @@ class ToleranceRule:
     accuracy_tolerance: float = 0.0
     token_tolerance: float = 0.05
 
-    def decide(self, focus: str, old: dict[str, Any], new: dict[str, Any]) -> Decision:
-        old_acc, new_acc = old["accuracy"], new["accuracy"]
-        old_tok, new_tok = old["mean_output_tokens"], new["mean_output_tokens"]
+    def decide(self, focus: str, old: SavedStats, new: SavedStats) -> Decision:
+        old_acc, new_acc = old.accuracy, new.accuracy
+        old_tok, new_tok = old.mean_output_tokens, new.mean_output_tokens
         token_change = (new_tok - old_tok) / old_tok if old_tok else 0.0
         numbers = (f"accuracy {old_acc:.3f} -> {new_acc:.3f}, mean output tokens {old_tok:.1f} -> {new_tok:.1f} "
                    f"({token_change:+.1%})")
@@ -82,12 +86,12 @@ class ToleranceRule:
             return Decision(False, f"accuracy fell beyond the {self.accuracy_tolerance:.3f} tolerance: {numbers}")
         return Decision(True, f"tokens fell: {numbers}")
 
-    def early_rejection(self, focus: str, old: dict[str, Any], partial: dict[str, Any], total: int) -> Decision | None:
+    def early_rejection(self, focus: str, old: SavedStats, partial: SavedStats, total: int) -> Decision | None:
         """Bounds that hold whatever the remaining items give (tokens are never negative)."""
-        remaining = total - partial["n"]
-        best_accuracy = (partial["correct"] + remaining) / total
-        least_mean_tokens = partial["total_output_tokens"] / total
-        old_acc, old_tok = old["accuracy"], old["mean_output_tokens"]
+        remaining = total - partial.n
+        best_accuracy = (partial.correct + remaining) / total
+        least_mean_tokens = partial.total_output_tokens / total
+        old_acc, old_tok = old.accuracy, old.mean_output_tokens
         if focus == "accuracy":
             if best_accuracy < old_acc:
                 return Decision(False, f"accuracy cannot improve: at best {best_accuracy:.3f} against {old_acc:.3f}")

@@ -10,6 +10,7 @@ from tabulate import tabulate
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, run_command
 from ..batches.rate import load_batch_rate
 from ..ledger import spend_text
+from ..records.run import RunSummary, SavedStats
 from ..runtime import Runtime
 from .config import OptimizeConfig, build_parser
 from .display import ProgressDisplay
@@ -51,11 +52,11 @@ def run(config: OptimizeConfig) -> int:
         runtime.close()
     print(result_table(summary))
     print(f"results: {optimization.store.summary_path}")
-    if summary["status"] == "completed":
+    if summary.status == "completed":
         print(final_lines(recommendation(summary, optimization.store.dir)))
         print(f"prompt: {optimization.store.dir / BEST_PROMPT} (use it as --prompt_file); "
               f"parameters: {optimization.store.dir / RECOMMENDATION}")
-    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_FAILED)
+    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary.status, EXIT_FAILED)
 
 
 def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
@@ -73,7 +74,7 @@ def planned_calls(run: OptimizationRun) -> list[dict[str, Any]]:
     return rows
 
 
-def batched_phases(config: Any) -> set[str]:
+def batched_phases(config: OptimizeConfig) -> set[str]:
     """The phases --batch (and --batch_validation) send through Message Batches."""
     phases = {"initial test", "initial validation", "final test"}
     return phases | {"candidate validation"} if config.batch_validation else phases
@@ -102,30 +103,30 @@ def dry_run_report(run: OptimizationRun) -> str:
     return "\n".join(lines)
 
 
-def result_table(summary: dict[str, Any]) -> str:
-    initial = summary["initial"]["test"]["summary"] if summary.get("initial") else None
-    final = summary["final"]["test"]["summary"] if summary.get("final") else None
-    lines = [f"run {summary['run_id']}: {summary['status']}" + (f" ({summary['error']})" if summary.get("error") else "")]
+def _stats_row(label: str, stats: SavedStats) -> list[object]:
+    return [label, f"{stats.accuracy:.3f} [{stats.accuracy_low:.3f}, {stats.accuracy_high:.3f}]",
+            f"{stats.mean_output_tokens:.1f}", f"{stats.median_output_tokens:.1f}", f"{stats.p90_output_tokens:.1f}",
+            stats.n]
+
+
+def result_table(summary: RunSummary) -> str:
+    initial = summary.initial["test"].summary if summary.initial else None
+    final = summary.final
+    lines = [f"run {summary.run_id}: {summary.status}" + (f" ({summary.error})" if summary.error else "")]
     if initial:
-        rows = [["initial", f"{initial['accuracy']:.3f} [{initial['accuracy_low']:.3f}, {initial['accuracy_high']:.3f}]",
-                 f"{initial['mean_output_tokens']:.1f}", f"{initial['median_output_tokens']:.1f}",
-                 f"{initial['p90_output_tokens']:.1f}", initial["n"]]]
-        if final:
-            rows.append(["final", f"{final['accuracy']:.3f} [{final['accuracy_low']:.3f}, {final['accuracy_high']:.3f}]",
-                         f"{final['mean_output_tokens']:.1f}", f"{final['median_output_tokens']:.1f}",
-                         f"{final['p90_output_tokens']:.1f}", final["n"]])
+        rows = [_stats_row("initial", initial)] + ([_stats_row("final", final.test.summary)] if final else [])
         lines.append(tabulate(rows, headers=["Prompt", "Accuracy (95% CI)", "Mean tokens", "Median", "p90", "n"]))
     if final:
-        comparison = summary["final"]["comparison"]
-        lines.append(f"accuracy change {comparison['accuracy_delta']:+.3f} (McNemar p={comparison['mcnemar']['p_value']:.3f}); "
-                     f"token reduction {comparison['token_reduction']:.1f} ({comparison['token_reduction_pct']:.1f}%), "
-                     f"95% CI of the per-item change [{comparison['token_diff_bootstrap']['low']:.1f}, "
-                     f"{comparison['token_diff_bootstrap']['high']:.1f}]")
-    ledger = summary.get("ledger") or {}
+        comparison = final.comparison
+        lines.append(f"accuracy change {comparison.accuracy_delta:+.3f} (McNemar p={comparison.mcnemar.p_value:.3f}); "
+                     f"token reduction {comparison.token_reduction:.1f} ({comparison.token_reduction_pct:.1f}%), "
+                     f"95% CI of the per-item change [{comparison.token_diff_bootstrap['low']:.1f}, "
+                     f"{comparison.token_diff_bootstrap['high']:.1f}]")
+    ledger = summary.ledger or {}
     total = ledger.get("total", {})
     if total:
         lines.append(f"calls {total['calls']} ({total['cached_calls']} from cache), {spend_text(ledger)}")
-    for warning in summary.get("warnings", []):
+    for warning in summary.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
 

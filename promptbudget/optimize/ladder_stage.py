@@ -11,9 +11,10 @@ evaluated during the search come from the cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
+from ..records.run import SavedStats
 from ..stats import pareto_front
 from .acceptance import AcceptanceRule, Decision, early_format_rejection, format_guard
 from .evaluate import ItemResult, summarize
@@ -25,20 +26,33 @@ CutCheck = Callable[[Pair, Pair, list[ItemResult], list[ItemResult]], Decision |
 """The thinking-cut rejection of a candidate pair against the incumbent, from their (partial) validation results."""
 
 
-def front_versions(pair_records: dict[str, dict[str, Any]]) -> list[int]:
+class PairRecord(Protocol):
+    """A validation of one (prompt version, rung) pair: a run's `SavedEvaluation`, or a simulated one."""
+
+    @property
+    def complete(self) -> bool | None: ...
+
+    @property
+    def summary(self) -> SavedStats: ...
+
+
+def _front(pair_records: Mapping[str, PairRecord]) -> list[tuple[int, int]]:
+    """The (version, rung) pairs on the Pareto front of the complete validation records, keyed "<version>|<rung>"."""
+    pairs = [(key, record.summary) for key, record in sorted(pair_records.items()) if record.complete]
+    front = pareto_front([(s.accuracy, s.mean_output_tokens) for _, s in pairs])
+    return [(int(pairs[i][0].split("|")[0]), int(pairs[i][0].split("|")[1])) for i in front]
+
+
+def front_versions(pair_records: Mapping[str, PairRecord]) -> list[int]:
     """Prompt versions with a pair on the Pareto front of complete validation records."""
-    pairs = [(key, record["summary"]) for key, record in sorted(pair_records.items()) if record.get("complete")]
-    front = pareto_front([(s["accuracy"], s["mean_output_tokens"]) for _, s in pairs])
-    return sorted({int(pairs[i][0].split("|")[0]) for i in front})
+    return sorted({version for version, _ in _front(pair_records)})
 
 
-def pair_front(pair_records: dict[str, dict[str, Any]]) -> list[dict[str, int]]:
-    pairs = [(key, record["summary"]) for key, record in sorted(pair_records.items()) if record.get("complete")]
-    front = pareto_front([(s["accuracy"], s["mean_output_tokens"]) for _, s in pairs])
-    return [{"version": int(pairs[i][0].split("|")[0]), "rung": int(pairs[i][0].split("|")[1])} for i in front]
+def pair_front(pair_records: Mapping[str, PairRecord]) -> list[dict[str, int]]:
+    return [{"version": version, "rung": rung} for version, rung in _front(pair_records)]
 
 
-def _either_rejects(rule: AcceptanceRule, old: dict[str, Any], total: int,
+def _either_rejects(rule: AcceptanceRule, old: SavedStats, total: int,
                     cut: Callable[[list[ItemResult]], Decision | None]):
     def early(partial: list[ItemResult]) -> Decision | None:
         stats = summarize(partial)
@@ -53,7 +67,7 @@ def _either_rejects(rule: AcceptanceRule, old: dict[str, Any], total: int,
     return early
 
 
-def judge_pair(rule: AcceptanceRule, old: dict[str, Any], new: dict[str, Any]) -> Decision:
+def judge_pair(rule: AcceptanceRule, old: SavedStats, new: SavedStats) -> Decision:
     guard = format_guard(old, new)
     if guard is not None:
         return guard
@@ -84,7 +98,7 @@ def choose_pair(incumbent: Pair, versions: list[int], rungs: int, evaluate: Eval
                     rule, old, total, lambda partial, i=incumbent, p=pair: cut(i, p, old_results, partial)))
                 decision = early or judge_pair(rule, old, summarize(results))
             tried.append({"version": version, "rung": rung, "setting": labels[rung], "against": list(incumbent),
-                          "evaluated": len(results), "of": total, "summary": summarize(results),
+                          "evaluated": len(results), "of": total, "summary": summarize(results).to_json(),
                           "decision": decision.to_dict()})
             if decision.accepted:
                 incumbent = pair

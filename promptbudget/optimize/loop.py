@@ -10,6 +10,12 @@ Work is split into checkpoints (initial evaluation, each step, final evaluation)
 is labelled with the checkpoint it works toward, and the summary is rewritten atomically when
 a checkpoint completes, so a killed run resumes from its last completed step and ends with
 the same summary as an uninterrupted one.
+
+The run is held as the typed record it is saved as (`records.run.ResumableRun`): one definition
+of every field, read by attribute. The records stay frozen, as every reader gets them; the loop
+makes each next value with `Part.but(...)`, which validates it on the spot, so a wrong value
+fails where it is set rather than at the next save, and no part of a saved record can change
+behind a reader's back (the validation cache and the summary share their items).
 """
 
 from __future__ import annotations
@@ -17,12 +23,14 @@ from __future__ import annotations
 import random
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache import CacheWriteError
 from ..engines import RoleEngine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import ItemResult, answer_items, summarize
+from ..records.run import (ResumableRun, SavedCandidateValidation, SavedDecision, SavedFinal, SavedMove,
+                           SavedPromptVersion, SavedStats, SavedStep)
 from ..experiment.status import ending_status
 from ..runtime import Runtime
 from .acceptance import (AcceptanceRule, Decision, ToleranceRule, early_format_rejection, format_guard,
@@ -36,8 +44,10 @@ from .moves import propose, tried_rungs
 from .recommendation import write_recommendation
 from .records import compare, evaluation_record, new_summary, pareto_record, step_record, validation_cache
 from .run_plan import make_plan
-from .schema import RunDocument, StepRecord
 from .store import RunStore, RunWriteError
+
+if TYPE_CHECKING:
+    from .textgrad_step import TextGradEdit
 
 VALIDATION_CHUNK = 8
 """Validation items answered between early-stop checks (at most this many threads share them)."""
@@ -53,7 +63,7 @@ class OptimizationRun:
         self.runtime = runtime or Runtime(config.runtime())
         self.config, self.plan = make_plan(config, self.runtime)
         self.store = RunStore(self.plan.run_dir)
-        self.summary: RunDocument = {}  # type: ignore[typeddict-item]  # filled by _open()
+        self.summary: ResumableRun | None = None  # set by _open()
         self._val_cache: dict[tuple[int, int], list[ItemResult]] = {}
         self.batch_session: Any = None
 
@@ -82,12 +92,27 @@ class OptimizationRun:
         return [train[(step * size + i) % len(train)] for i in range(min(size, len(train)))]
 
     # --- running -----------------------------------------------------------------------
-    def run(self) -> RunDocument:
+    @property
+    def run_record(self) -> ResumableRun:
+        """The run as it stands (after `_open`)."""
+        assert self.summary is not None, "the run is not open"
+        return self.summary
+
+    @property
+    def rung(self) -> int:
+        """The ladder rung of the current pair."""
+        current = self.run_record.current_rung
+        return self.plan.start_rung if current is None else current
+
+    def _prompt(self, version: int) -> str:
+        return self.run_record.prompts[version].text
+
+    def run(self) -> ResumableRun:
         self.batch_session = self._batch_session()  # refuses --batch on a server without it, before any write
         with self.store.exclusive():
             return self._run()
 
-    def _run(self) -> RunDocument:
+    def _run(self) -> ResumableRun:
         from ..textgrad_env import point_textgrad_log  # TextGrad (and litellm) load when a run starts
 
         resumed = self._open()
@@ -97,11 +122,11 @@ class OptimizationRun:
         self.events(RunStarted(plan.run_id, str(plan.run_dir), resumed, plan.total_steps, plan.warnings))
         status, error = "completed", None
         try:
-            if self.summary["checkpoint"] < 1:
+            if self.run_record.checkpoint < 1:
                 self._initial_evaluation()
-            for index in range(self.summary["checkpoint"] - 1, plan.total_steps):
+            for index in range(self.run_record.checkpoint - 1, plan.total_steps):
                 self._step(index)
-            if self.summary["checkpoint"] < plan.total_steps + 2:
+            if self.run_record.checkpoint < plan.total_steps + 2:
                 self._final_evaluation()
         except (BudgetExceeded, EngineError, RunWriteError, CacheWriteError) as exc:
             status, error = ending_status(exc)
@@ -113,18 +138,17 @@ class OptimizationRun:
             self.store.append_event({"event": "Crashed", "traceback": traceback.format_exc()})
         finally:
             self.store.settle_orphans(self.runtime.ledger)
-            self.summary["status"] = status if status != "completed" or self._is_complete() else "stopped"
-            self.summary["error"] = error
-            self.summary["ledger"] = self.runtime.ledger.summary()
-            self.store.save_final(self.summary)
-            self._emit(RunFinished(self.summary["status"], error, self.runtime.ledger.spent_usd))
+            ended = self.run_record.but(status=status if status != "completed" or self._is_complete() else "stopped",
+                                        error=error, ledger=self.runtime.ledger.summary())
+            self.summary = self.store.save_final(ended)
+            self._emit(RunFinished(ended.status, error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
-        if self.summary["status"] == "completed":
-            write_recommendation(self.summary, plan.run_dir)
-        return self.summary
+        if self.run_record.status == "completed":
+            write_recommendation(self.run_record, plan.run_dir)
+        return self.run_record
 
     def _is_complete(self) -> bool:
-        return self.summary["checkpoint"] >= self.plan.total_steps + 2
+        return self.run_record.checkpoint >= self.plan.total_steps + 2
 
     def _open(self) -> bool:
         """Start a new run directory, or load the one being resumed. Returns True when resuming."""
@@ -134,9 +158,9 @@ class OptimizationRun:
                 raise UsageError(f"{plan.run_dir} already holds this run; pass --resume to continue it or "
                                  f"choose another --output_dir")
             self.summary = self.store.load()
-            if self.summary.get("identity") != config.identity(plan.starting_prompt):
+            if self.summary.identity != config.identity(plan.starting_prompt):
                 raise UsageError(f"{plan.run_dir} holds a run with different settings; it cannot be resumed")
-            checkpoint = self.summary["checkpoint"]
+            checkpoint = self.summary.checkpoint
             calls = self.store.load_calls()
             kept, orphans = [], []
             for record in calls:
@@ -151,8 +175,7 @@ class OptimizationRun:
             self._val_cache = validation_cache(self.summary, self.plan.start_rung)
             self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
             return True
-        self.summary = new_summary(self.plan, self.config)
-        self.store.save(self.summary)
+        self.summary = self.store.save(new_summary(self.plan, self.config))
         return False
 
     def _emit(self, event: Event) -> None:
@@ -160,10 +183,14 @@ class OptimizationRun:
         if not isinstance(event, ItemAnswered):
             self.store.append_event(event.to_dict())
 
-    def _checkpoint_done(self) -> None:
-        self.summary["checkpoint"] += 1
-        self.summary["ledger"] = self.runtime.ledger.summary()
-        self.store.save(self.summary)
+    def _checkpoint_done(self, **changes: object) -> None:
+        """Save the run with `changes` and one more completed checkpoint."""
+        run = self.run_record
+        self.summary = self.store.save(run.but(**changes, checkpoint=run.checkpoint + 1,
+                                               ledger=self.runtime.ledger.summary()))
+
+    def _update(self, **changes: object) -> None:
+        self.summary = self.run_record.but(**changes)
 
     def _evaluate(self, phase: str, prompt: str, items: list[Any], checkpoint: int,
                   engine: RoleEngine | None = None) -> list[ItemResult]:
@@ -176,7 +203,7 @@ class OptimizationRun:
         )
         results = [result for result, _ in answered]
         stats = summarize(results)
-        self._emit(EvaluationFinished(phase, stats["accuracy"], stats["mean_output_tokens"], stats["n"]))
+        self._emit(EvaluationFinished(phase, stats.accuracy, stats.mean_output_tokens, stats.n))
         return results
 
     def _validation_of(self, version: int, checkpoint: int,
@@ -188,13 +215,13 @@ class OptimizationRun:
         rejection that no remaining item could overturn) the evaluation stops there. The chunk
         size is fixed, not --num_threads, so the items evaluated do not depend on the threads."""
         items = self.plan.val_items
-        rung = self.summary.get("current_rung", self.plan.start_rung) if rung is None else rung
+        rung = self.rung if rung is None else rung
         done = self._val_cache.setdefault((version, rung), [])
         decision = early_stop(done) if early_stop and done else None
         phase = f"validation v{version}" + ("" if rung == self.plan.start_rung else f" @ {self.plan.ladder[rung].label}")
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
-            text = self.summary["prompts"][version]["text"]
+            text = self._prompt(version)
             batch = self.batch_session if version == 0 or self.config.batch_validation else None
             chunk = VALIDATION_CHUNK if early_stop and batch is None else len(items)
             while len(done) < len(items) and decision is None:
@@ -206,19 +233,19 @@ class OptimizationRun:
                 done.extend(result for result, _ in answered)
                 decision = early_stop(done) if early_stop else None
             stats = summarize(done)
-            self._emit(EvaluationFinished(phase, stats["accuracy"], stats["mean_output_tokens"], stats["n"]))
-        record = evaluation_record(version, done)
-        record["complete"] = len(done) == len(items)
-        record["rung"] = rung
-        self.summary.setdefault("pair_validation", {})[f"{version}|{rung}"] = record
+            self._emit(EvaluationFinished(phase, stats.accuracy, stats.mean_output_tokens, stats.n))
+        record = evaluation_record(version, done).but(complete=len(done) == len(items), rung=rung)
+        run = self.run_record
+        changes: dict[str, object] = {"pair_validation": {**(run.pair_validation or {}), f"{version}|{rung}": record}}
         if rung == self.plan.start_rung:
-            self.summary["validation"][str(version)] = record
+            changes["validation"] = {**run.validation, str(version): record}
+        self._update(**changes)
         return done, decision
 
     def _initial_evaluation(self) -> None:
         checkpoint = 1
         test = self._evaluate("initial test", self.plan.starting_prompt, self.plan.test_items, checkpoint)
-        self.summary["initial"] = {"test": evaluation_record(0, test)}
+        self._update(initial={"test": evaluation_record(0, test)})
         if self.config.run_validation:
             self._validation_of(0, checkpoint)
         self._checkpoint_done()
@@ -229,47 +256,47 @@ class OptimizationRun:
         epoch, step = divmod(index, config.steps_per_epoch)
         focus = self.focus(epoch)
         self._emit(StepStarted(index, epoch, step, focus))
-        current_version = self.summary["current_version"]
-        current = self.summary["prompts"][current_version]["text"]
+        current_version = self.run_record.current_version
+        current = self._prompt(current_version)
         batch = self.batch(epoch, step)
 
-        rung = self.summary.get("current_rung", plan.start_rung)
+        rung = self.rung
         self._emit(EvaluationStarted(f"train step {index + 1}", len(batch)))
         answered = answer_items(current, batch, self.answer_at(rung), plan.task, threads=config.num_threads,
                                 scope={"checkpoint": checkpoint, "phase": "train"})
         results = [r for r, _ in answered]
         train_stats = summarize(results)
-        self._emit(EvaluationFinished(f"train step {index + 1}", train_stats["accuracy"],
-                                      train_stats["mean_output_tokens"], train_stats["n"]))
+        self._emit(EvaluationFinished(f"train step {index + 1}", train_stats.accuracy,
+                                      train_stats.mean_output_tokens, train_stats.n))
 
         record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
-        closed = tried_rungs(self.summary["steps"], current_version) | self._closed_cuts(current_version, rung,
+        closed = tried_rungs(self.run_record.steps, current_version) | self._closed_cuts(current_version, rung,
                                                                                         checkpoint)
         move = propose(index, focus, plan.ladder, rung, results, closed)
         if move is not None:
-            record["move"] = {"kind": "thinking", "from_rung": rung, "to_rung": move.target, "why": move.why}
-            decision = self._judge(focus, current_version, current, batch, results, checkpoint, record,
-                                   rung=move.target)
+            record = record.but(move=SavedMove(kind="thinking", from_rung=rung, to_rung=move.target, why=move.why))
+            decision, record = self._judge(focus, current_version, current, batch, results, checkpoint, record,
+                                           rung=move.target)
             if decision.accepted:
-                self.summary["current_rung"] = move.target
+                self._update(current_rung=move.target)
             self._finish_step(index, focus, record, decision)
             return
-        record["move"] = {"kind": "prompt", "from_rung": rung, "to_rung": rung,
-                          "why": f"{focus} focus: TextGrad edits the prompt from the {focus} loss"}
+        record = record.but(move=SavedMove(kind="prompt", from_rung=rung, to_rung=rung,
+                                           why=f"{focus} focus: TextGrad edits the prompt from the {focus} loss"))
         self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
 
     def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
-                 median_tokens: float, checkpoint: int, record: StepRecord) -> str:
+                 median_tokens: float, checkpoint: int) -> TextGradEdit:
         """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
         from .textgrad_step import textgrad_candidate
 
-        return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint, record)
+        return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint)
 
     def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
-                     answered: list[tuple[ItemResult, Any]], train_stats: dict[str, Any], checkpoint: int,
-                     record: StepRecord) -> None:
+                     answered: list[tuple[ItemResult, Any]], train_stats: SavedStats, checkpoint: int,
+                     record: SavedStep) -> None:
         """A TextGrad edit of the current prompt, judged like any candidate."""
-        current = self.summary["prompts"][current_version]["text"]
+        current = self._prompt(current_version)
         results = [r for r, _ in answered]
         # Accuracy feedback on items the prompt already gets right has nothing to fix.
         targets = [(item, pair) for item, pair in zip(batch, answered)
@@ -279,61 +306,62 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            candidate = self._propose(focus, current, targets, train_stats["median_output_tokens"], checkpoint, record)
-            decision = None
+            edit = self._propose(focus, current, targets, train_stats.median_output_tokens, checkpoint)
+            record = record.but(losses=edit.losses, feedback=edit.feedback, optimizer_error=edit.optimizer_error)
+            candidate, decision = edit.candidate, None
 
         if decision is not None:
             pass
-        elif record["optimizer_error"] is not None:
-            decision = Decision(False, "rejected: " + record["optimizer_error"])
+        elif record.optimizer_error is not None:
+            decision = Decision(False, "rejected: " + record.optimizer_error)
         elif not candidate or candidate == current.strip():
             decision = Decision(False, "rejected: the optimizer returned the prompt unchanged")
         else:
             version = self._version_of(candidate, parent=current_version, step=index)
-            record["candidate_version"] = version
-            decision = self._judge(focus, version, candidate, batch, results, checkpoint, record)
+            decision, record = self._judge(focus, version, candidate, batch, results, checkpoint,
+                                           record.but(candidate_version=version))
             if decision.accepted:
-                self.summary["prompts"][version]["accepted"] = True
-                self.summary["current_version"] = version
+                prompts = list(self.run_record.prompts)
+                prompts[version] = prompts[version].but(accepted=True)
+                self._update(prompts=prompts, current_version=version)
         self._finish_step(index, focus, record, decision)
 
-    def _finish_step(self, index: int, focus: str, record: StepRecord, decision: Decision) -> None:
-        record["decision"] = decision.to_dict()
-        self.summary["steps"].append(record)
-        self._checkpoint_done()
+    def _finish_step(self, index: int, focus: str, record: SavedStep, decision: Decision) -> None:
+        record = record.but(decision=SavedDecision(accepted=decision.accepted, reason=decision.reason))
+        self._checkpoint_done(steps=[*self.run_record.steps, record])
         self._emit(StepFinished(index, focus, decision.accepted, decision.reason, self.runtime.ledger.spent_usd))
 
     def _version_of(self, text: str, *, parent: int, step: int) -> int:
         """The version number of a candidate prompt; a text seen before keeps its number."""
-        for prompt in self.summary["prompts"]:
-            if prompt["text"] == text:
-                return prompt["version"]
-        version = len(self.summary["prompts"])
-        self.summary["prompts"].append({"version": version, "text": text, "parent": parent, "step": step,
-                                        "accepted": False})
-        return version
+        prompts = self.run_record.prompts
+        for prompt in prompts:
+            if prompt.text == text:
+                return prompt.version
+        new = SavedPromptVersion(version=len(prompts), text=text, parent=parent, step=step, accepted=False)
+        self._update(prompts=[*prompts, new])
+        return new.version
 
     def _judge(self, focus: str, version: int, candidate: str, batch: list[Any], batch_results: list[ItemResult],
-               checkpoint: int, record: StepRecord, rung: int | None = None) -> Decision:
-        """The minibatch gate on the training batch, then (with validation) the acceptance rule.
-        The candidate is the pair (version, rung); rung None is the current one."""
-        incumbent = (self.summary["current_version"], self.summary.get("current_rung", self.plan.start_rung))
+               checkpoint: int, record: SavedStep, rung: int | None = None) -> tuple[Decision, SavedStep]:
+        """The minibatch gate on the training batch, then (with validation) the acceptance rule, and the
+        step's record with what they measured. The candidate is the pair (version, rung); rung None is the current one."""
+        incumbent = (self.run_record.current_version, self.rung)
         rung = incumbent[1] if rung is None else rung
         current_results = self._validation_of(incumbent[0], checkpoint)[0] if self.config.run_validation else []
         cut = self._cut_rejection(incumbent, (version, rung), current_results, [])
         if cut is not None:
-            return cut
+            return cut, record
         answered = answer_items(candidate, batch, self.answer_at(rung), self.plan.task,
                                 threads=self.config.num_threads,
                                 scope={"checkpoint": checkpoint, "phase": "minibatch gate"})
         old_batch, new_batch = summarize(batch_results), summarize([r for r, _ in answered])
-        record["minibatch_gate"] = {"old": old_batch, "new": new_batch}
+        record = record.but(minibatch_gate={"old": old_batch, "new": new_batch})
         rejection = format_guard(old_batch, new_batch) or minibatch_gate(focus, old_batch, new_batch)
         if rejection is not None:
-            return Decision(False, f"{rejection.reason} (minibatch gate on the {len(batch)} training items)")
+            return Decision(False, f"{rejection.reason} (minibatch gate on the {len(batch)} training items)"), record
         if not self.config.run_validation:
             return Decision(True, "accepted without validation: it improved the focused objective on the training "
-                                  "batch with the answer format intact")
+                                  "batch with the answer format intact"), record
         old, total = summarize(current_results), len(self.plan.val_items)
         results, early = self._validation_of(
             version, checkpoint,
@@ -341,12 +369,13 @@ class OptimizationRun:
             or self.acceptance.early_rejection(focus, old, summarize(partial), total)
             or self._cut_rejection(incumbent, (version, rung), current_results, partial), rung=rung)
         new = summarize(results)
-        record["candidate_validation"] = {"old": old, "new": new, "evaluated": len(results), "of": total}
+        record = record.but(candidate_validation=SavedCandidateValidation(old=old, new=new, evaluated=len(results),
+                                                                          of=total))
         if early is not None:
             return Decision(False, f"{early.reason} (stopped after {len(results)} of {total} validation "
-                                   "items: no remaining item could change the decision)")
+                                   "items: no remaining item could change the decision)"), record
         guard = format_guard(old, new)
-        return guard if guard is not None else self.acceptance.decide(focus, old, new)
+        return (guard if guard is not None else self.acceptance.decide(focus, old, new)), record
 
     def _closed_cuts(self, version: int, rung: int, checkpoint: int) -> set[int]:
         """Cheaper rungs no thinking move goes to: a cut that cuts no answer's thinking (it saves nothing),
@@ -367,25 +396,25 @@ class OptimizationRun:
     def _final_evaluation(self) -> None:
         plan = self.plan
         checkpoint = plan.total_steps + 2
-        version, rung = self.summary["current_version"], self.summary.get("current_rung", plan.start_rung)
+        version, rung = self.run_record.current_version, self.rung
         if len(plan.ladder) > 1 and self.config.run_validation:
-            (version, rung), self.summary["ladder_stage"] = choose_pair(
-                (version, rung), front_versions(self.summary["pair_validation"]), len(plan.ladder),
+            (version, rung), stage = choose_pair(
+                (version, rung), front_versions(self.run_record.pair_validation or {}), len(plan.ladder),
                 lambda v, r, early: self._validation_of(v, checkpoint, early, rung=r), self.acceptance,
                 len(plan.val_items), [r.label for r in plan.ladder], cut=self._cut_rejection)
-        initial = [ItemResult.from_dict(i) for i in self.summary["initial"]["test"]["items"]]
+            self._update(ladder_stage=stage)
+        initial = list(self.run_record.initial["test"].items)
         if (version, rung) == (0, plan.start_rung):
             final = initial
-            self._emit(EvaluationFinished("final test (unchanged prompt)", summarize(final)["accuracy"],
-                                          summarize(final)["mean_output_tokens"], len(final)))
+            self._emit(EvaluationFinished("final test (unchanged prompt)", summarize(final).accuracy,
+                                          summarize(final).mean_output_tokens, len(final)))
         else:
-            final = self._evaluate("final test", self.summary["prompts"][version]["text"],
-                                   plan.test_items, checkpoint, engine=self.answer_at(rung))
-        self.summary["final"] = {"test": evaluation_record(version, final),
-                                 "comparison": compare(initial, final), "rung": rung,
-                                 "thinking": plan.ladder[rung].thinking.to_dict(),
-                                 "max_tokens": plan.ladder[rung].max_tokens}
-        self.summary["pareto"] = pareto_record(self.summary["validation"], self.summary.get("pair_validation") or {})
-        self.summary["current_version"], self.summary["current_rung"] = version, rung
-        self._checkpoint_done()
+            final = self._evaluate("final test", self._prompt(version), plan.test_items, checkpoint,
+                                   engine=self.answer_at(rung))
+        run = self.run_record
+        self._checkpoint_done(
+            final=SavedFinal(test=evaluation_record(version, final), comparison=compare(initial, final), rung=rung,
+                             thinking=plan.ladder[rung].thinking.to_dict(), max_tokens=plan.ladder[rung].max_tokens),
+            pareto=pareto_record(run.validation, run.pair_validation or {}), current_version=version,
+            current_rung=rung)
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
+from ..experiment.answering import Scored
+from ..records.run import SavedMove
 from .ladder import Rung
 
 
@@ -30,13 +32,24 @@ class ThinkingMove:
     why: str
 
 
-def tried_rungs(steps: Iterable[dict[str, Any]], version: int) -> set[int]:
+class MadeMove(Protocol):
+    """What `tried_rungs` reads of a step: a run's `SavedStep`, or a simulated step."""
+
+    @property
+    def prompt_version(self) -> int: ...
+
+    @property
+    def move(self) -> SavedMove | None: ...
+
+
+def tried_rungs(steps: Iterable[MadeMove], version: int) -> set[int]:
     """Rungs a thinking move already tried with this prompt version (from the step records)."""
-    return {step["move"]["to_rung"] for step in steps
-            if (step.get("move") or {}).get("kind") == "thinking" and step.get("prompt_version") == version}
+    return {step.move.to_rung for step in steps
+            if step.move is not None and step.move.kind == "thinking" and step.prompt_version == version
+            and step.move.to_rung is not None}
 
 
-def propose(index: int, focus: str, rungs: Sequence[Rung], current: int, batch: Sequence[Any],
+def propose(index: int, focus: str, rungs: Sequence[Rung], current: int, batch: Sequence[Scored],
             tried: set[int]) -> ThinkingMove | None:
     """The thinking move step `index` makes, or None for a prompt edit."""
     if index % 2 or len(rungs) < 2:

@@ -84,12 +84,11 @@ def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Ans
     targets = [(item, pair) for item, pair in zip(batch, answered) if focus == "efficiency" or not pair[0].correct]
     if not targets:  # an accuracy step with nothing to fix writes no candidate: measure an efficiency edit
         focus, targets = "efficiency", list(zip(batch, answered))
-    median = summarize([r for r, _ in answered])["median_output_tokens"]
-    record: dict[str, Any] = {"optimizer_error": None}
-    candidate = run._propose(focus, plan.starting_prompt, targets, median, 0, record)
-    if record["optimizer_error"] is not None or candidate == plan.starting_prompt.strip():
+    median = summarize([r for r, _ in answered]).median_output_tokens
+    edit = run._propose(focus, plan.starting_prompt, targets, median, 0)
+    if edit.optimizer_error is not None or edit.candidate == plan.starting_prompt.strip():
         return [], f"the {focus} edit wrote no new prompt"
-    pairs = list(zip(measured, _answers(run, candidate, items, start)))
+    pairs = list(zip(measured, _answers(run, edit.candidate, items, start)))
     return pairs, f"an {focus} edit of the starting prompt, compared on {len(pairs)} items"
 
 

@@ -10,6 +10,7 @@ takes them, the test metrics they were measured on, and the expected cost per 1,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from ..engines.types import Thinking
 from ..errors import UsageError
 from ..jsonio import write_text_atomic
 from ..records import Recommendation, RunSummary, read_record, write_record
+from ..records.results import RecommendationMetrics
+from ..records.run import SavedItem
 
 RECOMMENDATION_SCHEMA = Recommendation.schema_name()
 BEST_PROMPT = "best_prompt.txt"
@@ -38,73 +41,68 @@ def create_params(model: str, system: str, max_tokens: int, thinking: Thinking) 
     return params
 
 
-def chosen_setting(summary: dict[str, Any]) -> tuple[Thinking, int]:
+def chosen_setting(summary: RunSummary) -> tuple[Thinking, int]:
     """The thinking setting and max_tokens of the final pair (the run's own when no ladder chose one)."""
-    final = summary.get("final") or {}
-    engines = summary.get("engines") or {}
-    thinking = final.get("thinking") or engines.get("thinking") or {"mode": "off"}
-    max_tokens = final.get("max_tokens") or engines.get("max_tokens")
+    final, engines = summary.final, summary.engines or {}
+    thinking = (final.thinking if final else None) or engines.get("thinking") or {"mode": "off"}
+    max_tokens = (final.max_tokens if final else None) or engines.get("max_tokens")
     return Thinking.from_dict(thinking), int(max_tokens)
 
 
-def cost_per_thousand(items: list[dict[str, Any]]) -> dict[str, float] | None:
+def cost_per_thousand(items: Sequence[SavedItem]) -> dict[str, float] | None:
     """Expected USD per 1,000 requests from the measured per-item cost; None when a price is unknown."""
-    costs = [item.get("cost_usd") for item in items]
+    costs = [item.cost_usd for item in items]
     if not costs or any(cost is None for cost in costs):
         return None
     list_usd = sum(costs) / len(costs) * 1000
     return {"list_usd": list_usd, "batch_usd": list_usd * BATCH_DISCOUNT}
 
 
-def recommendation(summary: dict[str, Any], run_dir: str | Path | None = None) -> dict[str, Any]:
+def recommendation(summary: RunSummary, run_dir: str | Path) -> Recommendation:
     """The decision of a completed run. A run that did not complete raises UsageError."""
-    status = summary.get("status")
-    final = summary.get("final")
-    if status != "completed" or not final:
-        raise UsageError(f"run {summary.get('run_id', '?')} did not complete (status {status!r}); finish it with "
+    final = summary.final
+    if summary.status != "completed" or not final:
+        raise UsageError(f"run {summary.run_id} did not complete (status {summary.status!r}); finish it with "
                          "--resume before exporting its recommendation")
-    version = final["test"]["prompt_version"]
-    system = summary["prompts"][version]["text"]
+    test = final.test
+    version = test.prompt_version
+    system = summary.prompts[version].text
     thinking, max_tokens = chosen_setting(summary)
-    engine = summary["engines"]["answer"]
+    engine = (summary.engines or {})["answer"]
     model = engine.split("/", 1)[1] if "/" in engine else engine
-    test = final["test"]
-    validation = (summary.get("validation") or {}).get(str(version))
-    items = test["items"]
-    return {
-        "schema": RECOMMENDATION_SCHEMA,
-        "run_id": summary["run_id"],
-        "run_dir": None if run_dir is None else str(run_dir),
-        "task": (summary.get("task") or {}).get("name"),
-        "engine": engine,
-        "model": model,
-        "prompt_version": version,
-        "system": system,
-        "thinking": thinking.to_dict(),
-        "thinking_setting": thinking.describe(),
-        "max_tokens": max_tokens,
-        "create_params": create_params(model, system, max_tokens, thinking),
-        "metrics": {
-            "test": test["summary"],
-            "validation": None if validation is None else validation["summary"],
-            "comparison_with_start": final.get("comparison"),
-            "mean_input_tokens": sum(i["input_tokens"] for i in items) / len(items) if items else None,
-        },
-        "cost_per_1000_requests": cost_per_thousand(items),
-        "warnings": list(summary.get("warnings") or []),
-    }
+    validation = summary.validation.get(str(version))
+    items = test.items
+    return Recommendation.build(
+        run_id=summary.run_id,
+        run_dir=str(run_dir),
+        task=summary.task.get("name"),
+        engine=engine,
+        model=model,
+        prompt_version=version,
+        system=system,
+        thinking=thinking.to_dict(),
+        thinking_setting=thinking.describe(),
+        max_tokens=max_tokens,
+        create_params=create_params(model, system, max_tokens, thinking),
+        metrics=RecommendationMetrics(
+            test=test.summary, validation=None if validation is None else validation.summary,
+            comparison_with_start=None if final.comparison is None else final.comparison.to_json(),
+            mean_input_tokens=sum(i.input_tokens for i in items) / len(items) if items else None),
+        cost_per_1000_requests=cost_per_thousand(items),
+        warnings=list(summary.warnings),
+    )
 
 
-def write_recommendation(summary: dict[str, Any], run_dir: str | Path) -> dict[str, Any]:
+def write_recommendation(summary: RunSummary, run_dir: str | Path) -> Recommendation:
     """Write best_prompt.txt and recommendation.json into the run directory; returns the record."""
     run_dir = Path(run_dir)
     record = recommendation(summary, run_dir)
-    write_text_atomic(run_dir / BEST_PROMPT, record["system"] + "\n")
-    write_record(run_dir / RECOMMENDATION, Recommendation.model_validate(record))
+    write_text_atomic(run_dir / BEST_PROMPT, record.system + "\n")
+    write_record(run_dir / RECOMMENDATION, record)
     return record
 
 
-def load_run_summary(path: str | Path) -> tuple[dict[str, Any], Path]:
+def load_run_summary(path: str | Path) -> tuple[RunSummary, Path]:
     """A run's summary.json from its directory or the file itself, validated as a `RunSummary`
     record; UsageError when it is not one."""
     path = Path(path)
@@ -112,13 +110,13 @@ def load_run_summary(path: str | Path) -> tuple[dict[str, Any], Path]:
     if not file.exists():
         raise UsageError(f"no run found at {path}: give a run directory (holding summary.json) or a sweep "
                          "directory (holding sweep_summary.json)")
-    return read_record(file, RunSummary).to_json(), file.parent
+    return read_record(file, RunSummary), file.parent
 
 
-def final_lines(record: dict[str, Any]) -> str:
+def final_lines(record: Recommendation) -> str:
     """The run's last lines: the prompt in full, the setting, accuracy with its CI, tokens and cost."""
-    test = record["metrics"]["test"]
-    cost = record["cost_per_1000_requests"]
+    test = record.metrics.test
+    cost = record.cost_per_1000_requests
     if cost is None:
         cost_text = "unknown (the model has no price; pass --prices FILE)"
     else:
@@ -126,11 +124,11 @@ def final_lines(record: dict[str, Any]) -> str:
     rule = "-" * 72
     return "\n".join([
         rule,
-        f"final system prompt (version {record['prompt_version']}):",
-        record["system"],
+        f"final system prompt (version {record.prompt_version}):",
+        record.system,
         rule,
-        f"thinking: {record['thinking_setting']}, max_tokens {record['max_tokens']} ({record['engine']})",
-        f"test accuracy {test['accuracy']:.3f} (95% CI {test['accuracy_low']:.3f} to {test['accuracy_high']:.3f}, "
-        f"n={test['n']}), mean billed output tokens {test['mean_output_tokens']:.1f}",
+        f"thinking: {record.thinking_setting}, max_tokens {record.max_tokens} ({record.engine})",
+        f"test accuracy {test.accuracy:.3f} (95% CI {test.accuracy_low:.3f} to {test.accuracy_high:.3f}, "
+        f"n={test.n}), mean billed output tokens {test.mean_output_tokens:.1f}",
         f"expected cost per 1,000 requests: {cost_text}",
     ])

@@ -24,14 +24,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from ..engines import Usage
+from ..pricing import Price
+from ..records.run import SavedEvaluation, SavedMove
 from .acceptance import AcceptanceRule, Decision, early_format_rejection, format_guard, minibatch_gate
 from .evaluate import summarize
 from .cuts import cut_answers, cut_rejection
+from .ladder import Rung
 from .ladder_stage import choose_pair, front_versions
 from .loop import VALIDATION_CHUNK
 from .moves import propose, tried_rungs
@@ -49,6 +51,14 @@ class Answer:
     thinking_tokens: int | None = None
     cost_usd: float | None = None
     item_id: str = ""
+
+
+@dataclass(frozen=True)
+class SimulatedStep:
+    """What the thinking moves read of a step made (`moves.tried_rungs`)."""
+
+    prompt_version: int
+    move: SavedMove
 
 
 @dataclass(frozen=True)
@@ -71,12 +81,12 @@ class Schedule:
     """(step index, focus, training item keys) for every step."""
     val: list[str]
     test: list[str]
-    ladder: list[Any]
+    ladder: list[Rung]
     """The run's rungs (`Rung`: thinking setting and max_tokens); one for a prompt-only search."""
     start_rung: int
     run_validation: bool
     rule: AcceptanceRule
-    price: Any
+    price: Price
 
 
 @dataclass(frozen=True)
@@ -117,9 +127,9 @@ class SimulatedRun:
         self.cost: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
         self.val_done: dict[tuple[int, int], list[Answer]] = {}
-        self.pair_records: dict[str, dict[str, Any]] = {}
+        self.pair_records: dict[str, SavedEvaluation] = {}
         self.version, self.rung = 0, schedule.start_rung
-        self.step_records: list[dict[str, Any]] = []
+        self.step_records: list[SimulatedStep] = []
 
     # --- answers -------------------------------------------------------------------------
     def _pilot_item(self, key: str) -> tuple[int, bool]:
@@ -189,7 +199,8 @@ class SimulatedRun:
         while len(done) < len(val) and decision is None:
             done.extend(self.answer(phase, version, rung, val[len(done):len(done) + chunk]))
             decision = early_stop(done) if early_stop else None
-        self.pair_records[f"{version}|{rung}"] = {"complete": len(done) == len(val), "summary": summarize(done)}
+        self.pair_records[f"{version}|{rung}"] = SavedEvaluation(prompt_version=version, summary=summarize(done),
+                                                                 complete=len(done) == len(val))
         return done, decision
 
     # --- the loop ------------------------------------------------------------------------
@@ -207,9 +218,8 @@ class SimulatedRun:
         results = self.answer("training answers", self.version, self.rung, batch)
         move = propose(index, focus, self.s.ladder, self.rung, results,
                        tried_rungs(self.step_records, self.version) | self._closed_cuts())
-        self.step_records.append({"prompt_version": self.version,
-                                  "move": {"kind": "thinking" if move else "prompt",
-                                           "to_rung": move.target if move else self.rung}})
+        self.step_records.append(SimulatedStep(self.version, SavedMove(kind="thinking" if move else "prompt",
+                                                                       to_rung=move.target if move else self.rung)))
         if move is not None:
             if self._judge(focus, self.version, batch, results, move.target):
                 self.rung = move.target

@@ -23,7 +23,6 @@ from ..jsonio import append_jsonl, read_jsonl, write_json_atomic
 from ..ledger import CallRecord, Ledger, Unaccounted
 from ..pricing import Price
 from ..records import RecordError, ResumableRun, load_json, validate_record
-from .schema import RunDocument
 
 SUMMARY = "summary.json"
 EVENTS = "events.jsonl"
@@ -64,35 +63,35 @@ class RunStore:
     def exists(self) -> bool:
         return self.summary_path.exists()
 
-    def load(self) -> RunDocument:
+    def load(self) -> ResumableRun:
         """The saved summary, validated as a `ResumableRun` (UsageError naming the field when it is not one)."""
         data = load_json(self.summary_path, fix=ResumableRun.FIX)  # RecordError: unreadable, not JSON
         try:
-            record = validate_record(data, ResumableRun, where=str(self.summary_path))
+            return validate_record(data, ResumableRun, where=str(self.summary_path))
         except RecordError as exc:
             raise UsageError(f"cannot be resumed by this version (which reads {ResumableRun.schema_name()}): {exc}") from None
-        return record.to_json()  # type: ignore[return-value]  # the loop works on the JSON object
 
-    def save(self, summary: RunDocument) -> None:
-        summary["updated_at"] = time.time()
-        write_json_atomic(self.summary_path, self._record(summary).to_json())
+    def save(self, summary: ResumableRun) -> ResumableRun:
+        """Write the summary atomically; returns it as written (its `updated_at` now)."""
+        stamped = summary.but(updated_at=time.time())
+        write_json_atomic(self.summary_path, stamped.to_json())
+        return stamped
 
-    def _record(self, summary: RunDocument) -> ResumableRun:
-        return validate_record(summary, ResumableRun, where=str(self.summary_path))
-
-    def save_final(self, summary: RunDocument) -> None:
+    def save_final(self, summary: ResumableRun) -> ResumableRun:
         """Save how the run ended. When the folder takes no new file (read-only, full disk),
         overwrite summary.json in place, so that it does not keep saying "running"."""
         try:
-            self.save(summary)
+            return self.save(summary)
         except OSError:
             if not self.summary_path.exists():
                 raise
+            stamped = summary.but(updated_at=time.time())
             with open(self.summary_path, "r+", encoding="utf-8") as handle:
-                handle.write(json.dumps(self._record(summary).to_json(), indent=2, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(stamped.to_json(), indent=2, ensure_ascii=False) + "\n")
                 handle.truncate()
                 handle.flush()
                 os.fsync(handle.fileno())
+            return stamped
 
     def append_event(self, event: dict[str, Any]) -> None:
         """Log an event. Once a write has failed (and stopped the run), log lines that cannot be

@@ -3,12 +3,16 @@
 A record is a frozen pydantic model of one JSON file the tool writes and reads back. Fields are
 strict (a count written as "3" or true is refused, not coerced); fields the model does not name
 are kept, so a file with more than this build knows still reads.
+
+Code that builds a record over time (the optimize loop) keeps it frozen and makes the next value
+with `but(field=...)`: a copy validated like any new record (so a wrong value fails where it is
+set, not at the next save), whose JSON keeps the keys the record was given and gains the changed ones.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +34,15 @@ class Part(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True, populate_by_name=True)
 
+    def but(self, **changes: Any) -> Self:
+        """This part with `changes`, validated. Fields never given stay unset (left out of its JSON)."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        return self.model_validate({**given, **(self.model_extra or {}), **changes})
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object this part is written as (fields in the model's order, only those given)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
 
 class Record(Part):
     """A whole results file. Subclasses set the kind, version, a name for messages and the fix."""
@@ -48,13 +61,9 @@ class Record(Part):
         return f"promptbudget.{cls.KIND}/{cls.VERSION}"
 
     @classmethod
-    def build(cls, **fields: Any) -> "Record":
-        """A new record of this kind (its `schema` set) from its fields, validated."""
+    def build(cls, **fields: Any) -> Self:
+        """A new record of this kind (its `schema` set first) from its fields, validated."""
         return cls.model_validate({"schema": cls.schema_name(), **fields})
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object this record is written as (`schema` first, fields as they were given)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 def parse_schema(value: Any) -> tuple[str, int] | None:

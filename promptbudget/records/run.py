@@ -2,7 +2,11 @@
 
 `RunSummary` is what any reader needs (the report, export); `ResumableRun` adds what a resume
 needs to continue the run. Blocks the tool writes but only passes through (config, identity,
-the ledger) stay plain JSON objects.
+the ledger, the ladder stage) stay plain JSON objects.
+
+These are also the loop's working values: an answered item is a `SavedItem`
+(`experiment.answering.ItemResult`), `summarize()` returns `SavedStats`, and the optimize loop
+holds its run as a `ResumableRun`, building each next value with `Part.but` (see records/base.py).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ JsonObject = dict[str, Any]
 
 
 class SavedItem(Part):
-    """One item answered by one prompt (`ItemResult.to_dict()`)."""
+    """One item answered by one prompt (`experiment.answering.ItemResult`)."""
 
     item_id: str
     correct: bool
@@ -32,7 +36,7 @@ class SavedItem(Part):
 
 
 class SavedStats(Part):
-    """`experiment.answering.summarize()`: only `n` when nothing was evaluated."""
+    """What `experiment.answering.summarize()` returns: only `n` when nothing was evaluated."""
 
     n: int
     accuracy: Optional[float] = None
@@ -80,6 +84,15 @@ class SavedMove(Part):
     why: str = ""
 
 
+class SavedCandidateValidation(Part):
+    """A candidate and the incumbent on the validation subset (`evaluated` of `of` items: fewer after an early stop)."""
+
+    old: SavedStats
+    new: SavedStats
+    evaluated: int
+    of: int
+
+
 class SavedStep(Part):
     index: int
     epoch: int
@@ -96,11 +109,18 @@ class SavedStep(Part):
     candidate_version: Optional[int] = None
     minibatch_gate: Optional[dict[str, SavedStats]] = None
     """{"old": ..., "new": ...} on the training batch."""
-    candidate_validation: Optional[JsonObject] = None
-    """{"old": stats, "new": stats, "evaluated": n, "of": total} on the validation subset."""
+    candidate_validation: Optional[SavedCandidateValidation] = None
     decision: Optional[SavedDecision] = None
     rung: Optional[int] = None
     move: Optional[SavedMove] = None
+
+
+class SavedMcNemar(Part):
+    """The exact McNemar test: `b` items only the initial prompt got right, `c` only the final one."""
+
+    b: int
+    c: int
+    p_value: float
 
 
 class SavedComparison(Part):
@@ -108,7 +128,7 @@ class SavedComparison(Part):
 
     n: int
     accuracy_delta: float
-    mcnemar: JsonObject
+    mcnemar: SavedMcNemar
     token_reduction: float
     token_reduction_pct: float
     token_diff_bootstrap: dict[str, float]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..optimize.schema import Comparison, EvaluationRecord, PromptVersion, StepRecord
 from .documents import Document
+
+# The summary's blocks as this module reads them: raw JSON (optimize/schema.py, their TypedDicts, is gone;
+# the typed records are records.run's SavedComparison, SavedEvaluation, SavedPromptVersion, SavedStep).
+Comparison = EvaluationRecord = PromptVersion = StepRecord = dict[str, Any]
 
 
 @dataclass

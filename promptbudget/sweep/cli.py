@@ -105,10 +105,10 @@ def dry_run(plan: WeightSweepPlan) -> int:
         summary, problem = spec.saved_state()
         if summary is None:
             state = "new" if problem is None else f"blocked: {problem}"
-        elif summary.get("status") == "completed":
+        elif summary.status == "completed":
             state = "finished (skipped)"
         else:
-            state = f"resume at checkpoint {summary.get('checkpoint', 0)}/{spec.total_steps + 2}"
+            state = f"resume at checkpoint {summary.checkpoint or 0}/{spec.total_steps + 2}"
         calls = sum(row["calls"] for row in spec.planned_calls)
         costs = [row["ceiling_usd"] for row in spec.planned_calls]
         run_priced = all(c is not None for c in costs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from ..errors import UsageError
 from ..flags import add_flag, new_parser
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
 from ..pricing import require_prices
+from ..records import RecordError, RunSummary, read_record
 from ..runtime import Runtime
 
 LOGS_DIR = "sweep_logs"
@@ -105,22 +105,22 @@ class RunSpec:
     def run_dir(self) -> Path:
         return Path(self.config.output_dir) / self.run_id
 
-    def saved_state(self) -> tuple[dict[str, Any] | None, str | None]:
+    def saved_state(self) -> tuple[RunSummary | None, str | None]:
         """(summary, None) when the run directory holds this run's summary; (None, why) otherwise."""
         path = self.run_dir / "summary.json"
         if not path.exists():
             return None, None
         try:
-            summary = json.loads(path.read_text("utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            return None, f"{path} is unreadable ({exc})"
-        if not isinstance(summary, dict) or summary.get("identity") != self.identity:
+            summary = read_record(path, RunSummary)
+        except RecordError as exc:
+            return None, f"{path} is unreadable ({exc.problem})"
+        if summary.identity != self.identity:
             return None, f"{path} holds a run with different settings"
         return summary, None
 
     def is_complete(self) -> bool:
         summary, _ = self.saved_state()
-        return summary is not None and summary.get("status") == "completed"
+        return summary is not None and summary.status == "completed"
 
 
 @dataclass

@@ -27,7 +27,7 @@ from tabulate import tabulate
 
 from .. import __version__
 from ..jsonio import read_jsonl
-from ..records import SweepSummary, write_record
+from ..records import RunSummary, SweepSummary, write_record
 from .plan import LOGS_DIR, NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, RunSpec, WeightSweepPlan, weights_label
 from .runner import Attempt
 
@@ -36,29 +36,27 @@ SPREAD_METRICS = ("final_accuracy", "accuracy_delta", "final_tokens", "token_red
 OK_EXIT = (0, 3)  # completed, stopped by the cost cap
 
 
-def run_state(spec: RunSpec, attempt: Attempt | None) -> tuple[dict[str, Any] | None, str, str | None]:
+def run_state(spec: RunSpec, attempt: Attempt | None) -> tuple[RunSummary | None, str, str | None]:
     """(saved summary, status, error) of one run, after this invocation's attempt at it (if any)."""
     summary, problem = spec.saved_state()
     if attempt is None:
         if summary is None:
             return None, "pending", problem
-        return summary, summary.get("status", "unknown"), summary.get("error")
+        return summary, summary.status, summary.error
     if summary is None:
         return None, "failed", attempt.error_text()
-    status, error = summary.get("status", "unknown"), summary.get("error")
+    status, error = summary.status, summary.error
     if attempt.exit_code not in OK_EXIT and status not in ("failed", "stopped", "interrupted"):
         status, error = "failed", attempt.error_text()
     return summary, status, error
 
 
-def run_row(spec: RunSpec, summary: dict[str, Any] | None, status: str, error: str | None) -> dict[str, Any]:
-    s = summary or {}
-    initial = ((s.get("initial") or {}).get("test") or {}).get("summary") or {}
-    final_block = s.get("final") or {}
-    final = (final_block.get("test") or {}).get("summary") or {}
-    comparison = final_block.get("comparison") or {}
-    bootstrap = comparison.get("token_diff_bootstrap") or {}
-    total = (s.get("ledger") or {}).get("total") or {}
+def run_row(spec: RunSpec, summary: RunSummary | None, status: str, error: str | None) -> dict[str, Any]:
+    """One row of the sweep summary (and its CSV): the run's settings, its test results and what it cost."""
+    initial = summary.initial["test"].summary if summary and summary.initial else None
+    final = summary.final.test.summary if summary and summary.final else None
+    comparison = summary.final.comparison if summary and summary.final else None
+    total = ((summary.ledger if summary else None) or {}).get("total") or {}
     return {
         "weights": spec.label,
         "accuracy_weight": spec.accuracy_weight,
@@ -67,23 +65,23 @@ def run_row(spec: RunSpec, summary: dict[str, Any] | None, status: str, error: s
         "run_id": spec.run_id,
         "status": status,
         "error": error,
-        "checkpoint": s.get("checkpoint"),
+        "checkpoint": summary.checkpoint if summary else None,
         "total_checkpoints": spec.total_steps + 2,
-        "n_test": initial.get("n"),
-        "initial_accuracy": initial.get("accuracy"),
-        "initial_accuracy_low": initial.get("accuracy_low"),
-        "initial_accuracy_high": initial.get("accuracy_high"),
-        "final_accuracy": final.get("accuracy"),
-        "final_accuracy_low": final.get("accuracy_low"),
-        "final_accuracy_high": final.get("accuracy_high"),
-        "accuracy_delta": comparison.get("accuracy_delta"),
-        "mcnemar_p": (comparison.get("mcnemar") or {}).get("p_value"),
-        "initial_tokens": initial.get("mean_output_tokens"),
-        "final_tokens": final.get("mean_output_tokens"),
-        "token_reduction": comparison.get("token_reduction"),
-        "token_reduction_pct": comparison.get("token_reduction_pct"),
-        "token_change_low": bootstrap.get("low"),
-        "token_change_high": bootstrap.get("high"),
+        "n_test": initial.n if initial else None,
+        "initial_accuracy": initial.accuracy if initial else None,
+        "initial_accuracy_low": initial.accuracy_low if initial else None,
+        "initial_accuracy_high": initial.accuracy_high if initial else None,
+        "final_accuracy": final.accuracy if final else None,
+        "final_accuracy_low": final.accuracy_low if final else None,
+        "final_accuracy_high": final.accuracy_high if final else None,
+        "accuracy_delta": comparison.accuracy_delta if comparison else None,
+        "mcnemar_p": comparison.mcnemar.p_value if comparison else None,
+        "initial_tokens": initial.mean_output_tokens if initial else None,
+        "final_tokens": final.mean_output_tokens if final else None,
+        "token_reduction": comparison.token_reduction if comparison else None,
+        "token_reduction_pct": comparison.token_reduction_pct if comparison else None,
+        "token_change_low": comparison.token_diff_bootstrap.get("low") if comparison else None,
+        "token_change_high": comparison.token_diff_bootstrap.get("high") if comparison else None,
         "calls": total.get("calls"),
         "engine_calls": total.get("engine_calls"),
         "cache_hits": total.get("cached_calls"),

@@ -133,7 +133,7 @@ def _run(config: OptimizeConfig, lock: str, meter: InvocationMeter) -> int:
         finally:
             runtime.close()
     print(result_table(summary), flush=True)
-    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary["status"], EXIT_FAILED)
+    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(summary.status, EXIT_FAILED)
 
 
 def child_main(spec: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ import pytest
 
 from promptbudget import export
 from promptbudget.optimize import cli as optimize_cli
+from promptbudget.records import SweepSummary, read_record
+from promptbudget.records.results import SweepRow
 from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 from .optimize.helpers import REPO, SMALL
@@ -90,10 +92,10 @@ def test_bad_input_exits_2_with_one_message(claude_run, tmp_path, args, message)
 
 
 def test_recommended_run_is_the_cheapest_within_the_margin_of_the_best():
-    rows = [{"run_id": "a", "status": "completed", "final_accuracy": 0.80, "final_tokens": 300.0},
-            {"run_id": "b", "status": "completed", "final_accuracy": 0.79, "final_tokens": 200.0},
-            {"run_id": "c", "status": "completed", "final_accuracy": 0.70, "final_tokens": 100.0},
-            {"run_id": "d", "status": "failed", "final_accuracy": None, "final_tokens": None}]
+    rows = [SweepRow(run_id="a", status="completed", final_accuracy=0.80, final_tokens=300.0),
+            SweepRow(run_id="b", status="completed", final_accuracy=0.79, final_tokens=200.0),
+            SweepRow(run_id="c", status="completed", final_accuracy=0.70, final_tokens=100.0),
+            SweepRow(run_id="d", status="failed", final_accuracy=None, final_tokens=None)]
     assert export.recommended_run(rows, 0.02) == "b"
     assert export.recommended_run(rows, 0.0) == "a"
     assert export.recommended_run(rows, 0.2) == "c"
@@ -104,10 +106,10 @@ def test_a_sweep_exports_its_recommended_run_or_the_one_picked(tmp_path):
                             "--configs", "0.2,0.8", "0.8,0.2", "--output_dir", "sweep", "--cache_dir", "cache"],
                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert sweep.returncode == 0, sweep.stderr
-    rows = json.loads((tmp_path / "sweep" / "sweep_summary.json").read_text())["rows"]
+    rows = read_record(tmp_path / "sweep" / "sweep_summary.json", SweepSummary).rows
     chosen = json.loads(_export("sweep", "--format", "json", cwd=tmp_path).stdout)
     assert chosen["run_id"] == export.recommended_run(rows, export.DEFAULT_MARGIN)
-    other = next(r["run_id"] for r in rows if r["run_id"] != chosen["run_id"])
+    other = next(r.run_id for r in rows if r.run_id != chosen["run_id"])
     picked = json.loads(_export("sweep", "--format", "json", "--run", other, cwd=tmp_path).stdout)
     assert picked["run_id"] == other and picked["sweep"]["chosen_by"] == "--run"
     wrong = _export("sweep", "--run", "nope", cwd=tmp_path)

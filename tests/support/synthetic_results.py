@@ -28,9 +28,9 @@ from promptbudget.optimize.acceptance import Decision, ToleranceRule, format_gua
 from promptbudget.optimize.config import OptimizeConfig
 from promptbudget.optimize.evaluate import ItemResult, summarize
 from promptbudget.optimize.loop import compare
-from promptbudget.optimize.schema import RUN_SCHEMA
 from promptbudget.optimize.store import RunStore
 from promptbudget.pricing import Price
+from promptbudget.records import ResumableRun
 from promptbudget.stats import pareto_front
 from promptbudget.sweep.plan import weights_label
 from promptbudget.sweep.summary import SWEEP_SCHEMA, run_row
@@ -111,7 +111,7 @@ class SimulatedCalls:
 
 
 def _record(version: int, results: list[ItemResult], **extra: Any) -> dict[str, Any]:
-    return {"prompt_version": version, "summary": summarize(results), "items": [r.to_dict() for r in results],
+    return {"prompt_version": version, "summary": summarize(results), "items": [r.to_json() for r in results],
             **extra}
 
 
@@ -187,7 +187,7 @@ class SyntheticRun:
         note = f" {self.inject}" if self.inject else ""
         record: dict[str, Any] = {
             "index": index, "epoch": index, "step": 0, "focus": focus, "prompt_version": self.current,
-            "batch_ids": batch_ids, "batch": [b.to_dict() for b in batch], "batch_summary": summarize(batch),
+            "batch_ids": batch_ids, "batch": [b.to_json() for b in batch], "batch_summary": summarize(batch),
             "losses": [f"This response was billed {b.output_tokens} output tokens.{note}" for b in batch],
             "feedback": [f"The response spends tokens restating the problem; {edit.lower()}{note}"] * size,
             "optimizer_error": None, "candidate_version": version, "candidate_validation": None,
@@ -202,8 +202,8 @@ class SyntheticRun:
 
     def pareto(self) -> dict[str, Any]:
         validated = sorted(int(v) for v in self.validation)
-        points = [(self.validation[str(v)]["summary"]["accuracy"], self.validation[str(v)]["summary"]
-                   ["mean_output_tokens"]) for v in validated]
+        points = [(self.validation[str(v)]["summary"].accuracy, self.validation[str(v)]["summary"].mean_output_tokens)
+                  for v in validated]
         return {"basis": "validation", "versions": validated, "front": [validated[i] for i in pareto_front(points)]}
 
 
@@ -217,7 +217,7 @@ def synthetic_config(*, task: str, accuracy_weight: float, efficiency_weight: fl
 def _header(config: OptimizeConfig, run: SyntheticRun, run_id: str) -> dict[str, Any]:
     """The parts of the run record the loop fills in before its first call."""
     return {
-        "schema": RUN_SCHEMA, "promptbudget_version": __version__, "run_id": run_id, "status": "running",
+        "schema": ResumableRun.schema_name(), "promptbudget_version": __version__, "run_id": run_id, "status": "running",
         "error": None, "created_at": 0.0, "updated_at": 0.0,
         "config": {k: v for k, v in config.to_dict().items() if k not in ("resume", "dry_run", "quiet")},
         "identity": config.identity(run.prompts[0]["text"]),
@@ -229,7 +229,7 @@ def _header(config: OptimizeConfig, run: SyntheticRun, run_id: str) -> dict[str,
     }
 
 
-def write_synthetic_run(root: Path, config: OptimizeConfig, *, inject: str | None = None) -> dict[str, Any]:
+def write_synthetic_run(root: Path, config: OptimizeConfig, *, inject: str | None = None) -> ResumableRun:
     """Replay one run into `root/<run id>/` (summary.json, calls.jsonl); returns its summary."""
     starting = BASE_PROMPT + (f" {inject}" if inject else "")
     run_id = config.run_id(starting)
@@ -250,8 +250,7 @@ def write_synthetic_run(root: Path, config: OptimizeConfig, *, inject: str | Non
     summary["created_at"] = run.calls.ledger.records()[0].timestamp
     store.dir.mkdir(parents=True, exist_ok=True)
     store.rewrite_calls(run.calls.ledger.records())
-    store.save(summary)
-    return summary
+    return store.save(ResumableRun.model_validate(summary))
 
 
 def weight_grid(runs: int) -> list[tuple[float, float, int]]:
@@ -278,8 +277,8 @@ def write_synthetic_results(results_dir: str | os.PathLike, *, runs: int = 50, e
         config = synthetic_config(task=task, accuracy_weight=acc, efficiency_weight=eff, seed=seed, epochs=epochs,
                                   batch_size=batch_size, eval_samples=eval_samples, test_samples=test_samples)
         summary = write_synthetic_run(root, config, inject=inject)
-        paths.append(root / summary["run_id"] / "summary.json")
-        rows.append(run_row(_spec(config, summary["run_id"]), summary, summary["status"], summary["error"]))
+        paths.append(root / summary.run_id / "summary.json")
+        rows.append(run_row(_spec(config, summary.run_id), summary, summary.status, summary.error))
     if sweep:
         failed = synthetic_config(task=task, accuracy_weight=1.0, efficiency_weight=0.0, seed=0, epochs=epochs,
                                   batch_size=batch_size, eval_samples=eval_samples, test_samples=test_samples)

@@ -12,6 +12,7 @@ from promptbudget.optimize.acceptance import ToleranceRule, format_guard, miniba
 from promptbudget.optimize.evaluate import ItemResult, summarize
 from promptbudget.optimize.loop import compare
 from promptbudget.optimize.store import RunStore
+from promptbudget.records.run import SavedStats
 from promptbudget.report.load import load_results
 from tests.support.synthetic_results import write_synthetic_results
 
@@ -24,7 +25,7 @@ def written(tmp_path_factory):
 
 
 def _items(record):
-    return [ItemResult.from_dict(i) for i in record["items"]]
+    return [ItemResult.model_validate(i) for i in record["items"]]
 
 
 def test_the_ledger_is_the_total_of_the_calls_written_to_calls_jsonl(written):
@@ -52,8 +53,8 @@ def test_summaries_and_comparison_are_what_the_real_functions_give(written):
     _, summaries, _ = written
     for s in summaries:
         for record in [*s["validation"].values(), s["initial"]["test"], s["final"]["test"]]:
-            assert record["summary"] == summarize(_items(record))
-        assert s["final"]["comparison"] == compare(_items(s["initial"]["test"]), _items(s["final"]["test"]))
+            assert record["summary"] == summarize(_items(record)).to_json()
+        assert s["final"]["comparison"] == compare(_items(s["initial"]["test"]), _items(s["final"]["test"])).to_json()
 
 
 def test_every_decision_is_the_one_the_loop_rules_make(written):
@@ -62,13 +63,14 @@ def test_every_decision_is_the_one_the_loop_rules_make(written):
     for s in summaries:
         rule = ToleranceRule(s["config"]["accuracy_tolerance"], s["config"]["token_tolerance"])
         for step in s["steps"]:
-            gate, focus = step["minibatch_gate"], step["focus"]
+            gate = {side: SavedStats.model_validate(stats) for side, stats in step["minibatch_gate"].items()}
+            focus = step["focus"]
             rejection = format_guard(gate["old"], gate["new"]) or minibatch_gate(focus, gate["old"], gate["new"])
             if rejection is not None:
                 assert step["decision"]["reason"].startswith(rejection.reason)
                 assert step["decision"]["accepted"] is False
                 continue
-            old, new = step["candidate_validation"]["old"], step["candidate_validation"]["new"]
+            old, new = (SavedStats.model_validate(step["candidate_validation"][side]) for side in ("old", "new"))
             expected = format_guard(old, new) or rule.decide(focus, old, new)
             assert step["decision"] == expected.to_dict()
             decided += 1
@@ -84,7 +86,7 @@ def test_accepted_and_rejected_steps_both_occur(written):
 def test_runs_load_as_trusted_summaries_with_the_real_run_ids(written):
     root, summaries, paths = written
     for summary, path in zip(summaries, paths):
-        assert RunStore(path.parent).load()["run_id"] == summary["run_id"] == path.parent.name
+        assert RunStore(path.parent).load().run_id == summary["run_id"] == path.parent.name
     loaded = load_results(root)
     assert sorted(r.run_id for r in loaded.runs) == sorted(s["run_id"] for s in summaries)
     assert not [w for w in loaded.warnings if "summary.json" in w]

@@ -3,10 +3,13 @@ for an answer it finished stating, and counts in both the truncation and the for
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from promptbudget.engines import Completion, Request, Usage
 from promptbudget.engines.base import Engine
 from promptbudget.engines.capabilities import Capabilities
-from promptbudget.experiment.answering import answer_items, summarize
+from promptbudget.experiment.answering import ItemResult, answer_items, summarize
 from promptbudget.pricing import PriceTable
 from tasks import Item, Task, get_scorer
 
@@ -40,8 +43,21 @@ def test_a_response_cut_at_max_tokens_is_no_answer_and_is_counted():
     assert by_id["q-whole"].correct and by_id["q-whole"].has_answer
     assert by_id["q-answered-then-cut"].correct and by_id["q-answered-then-cut"].extracted == "18"
     summary = summarize(results)
-    assert summary["truncation_rate"] == 2 / 3 and summary["format_rate"] == 2 / 3
-    assert (summary["correct"], summary["answered"]) == (2, 2)
+    assert summary.truncation_rate == 2 / 3 and summary.format_rate == 2 / 3
+    assert (summary.correct, summary.answered) == (2, 2)
+
+
+def test_the_results_and_their_statistics_are_the_records_they_are_saved_as():
+    from promptbudget.records.run import SavedItem, SavedStats
+
+    result = ItemResult(item_id="q", correct=True, extracted="1", failure=None, has_answer=True, input_tokens=5,
+                        output_tokens=7, thinking_tokens=None, stop_reason="end_turn", cost_usd=None)
+    assert isinstance(result, SavedItem) and list(result.to_json())[:2] == ["item_id", "correct"]
+    stats = summarize([result])
+    assert isinstance(stats, SavedStats) and (stats.n, stats.correct, stats.cost_usd) == (1, 1, None)
+    assert summarize([]).to_json() == {"n": 0}  # nothing evaluated: only the count, as the files say
+    with pytest.raises(ValidationError, match="output_tokens"):
+        result.but(output_tokens="7")  # strict: a count as text is refused where it is made
 
 
 def test_parallel_map_keeps_job_order_on_threads_and_inline():

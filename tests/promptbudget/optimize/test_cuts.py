@@ -14,7 +14,8 @@ OFF, B1024, B4096, LOW = (Rung(Thinking.off(), 4096), Rung(Thinking.budget(1024)
 
 
 def answer(i, correct, thinking):
-    return ItemResult(f"q{i}", correct, "1", None, True, 10, 100 + thinking, thinking, "end_turn", None)
+    return ItemResult(item_id=f"q{i}", correct=correct, extracted="1", failure=None, has_answer=True, input_tokens=10,
+                      output_tokens=100 + thinking, thinking_tokens=thinking, stop_reason="end_turn", cost_usd=None)
 
 
 def answers(n, thinking, wrong=()):

@@ -31,14 +31,14 @@ def test_an_edit_that_cuts_tokens_at_equal_accuracy_is_accepted(tmp_path):
     model = write_script(tmp_path / "s.json", accuracy=0.75, optimizer_edits=[{"append": CONCISE}],
                          prompt_rules=[{"contains": "concise", "token_scale": 0.5}])
     summary = run(tmp_path, model, accuracy_weight=0, efficiency_weight=1, max_epochs=1)
-    step = summary["steps"][0]
-    assert step["focus"] == "efficiency"
-    assert step["decision"]["accepted"], step["decision"]
-    old, new = step["candidate_validation"]["old"], step["candidate_validation"]["new"]
-    assert new["accuracy"] == old["accuracy"] and new["mean_output_tokens"] < old["mean_output_tokens"]
-    assert summary["prompts"][summary["current_version"]]["text"].endswith(CONCISE)
-    comparison = summary["final"]["comparison"]
-    assert comparison["accuracy_delta"] == 0 and comparison["token_reduction_pct"] > 40
+    step = summary.steps[0]
+    assert step.focus == "efficiency"
+    assert step.decision.accepted, step.decision
+    old, new = step.candidate_validation.old, step.candidate_validation.new
+    assert new.accuracy == old.accuracy and new.mean_output_tokens < old.mean_output_tokens
+    assert summary.prompts[summary.current_version].text.endswith(CONCISE)
+    comparison = summary.final.comparison
+    assert comparison.accuracy_delta == 0 and comparison.token_reduction_pct > 40
 
 
 def test_an_edit_that_drops_the_answer_format_is_rejected_by_the_guardrail(tmp_path):
@@ -46,30 +46,30 @@ def test_an_edit_that_drops_the_answer_format_is_rejected_by_the_guardrail(tmp_p
                          prompt_rules=[{"contains": "skip the final answer line", "token_scale": 0.3,
                                         "drops_format": True}])
     summary = run(tmp_path, model, accuracy_weight=0, efficiency_weight=1, max_epochs=1)
-    decision = summary["steps"][0]["decision"]
-    assert not decision["accepted"] and decision["reason"].startswith("format:")
-    assert summary["current_version"] == 0
-    assert summary["final"]["test"]["summary"]["format_rate"] == 1.0
+    decision = summary.steps[0].decision
+    assert not decision.accepted and decision.reason.startswith("format:")
+    assert summary.current_version == 0
+    assert summary.final.test.summary.format_rate == 1.0
 
 
 def test_the_guardrail_also_holds_without_validation(tmp_path):
     model = write_script(tmp_path / "s.json", optimizer_edits=[{"append": "Skip the final answer line."}],
                          prompt_rules=[{"contains": "skip the final answer line", "drops_format": True}])
     summary = run(tmp_path, model, max_epochs=1, run_validation=False)
-    step = summary["steps"][0]
-    assert not step["decision"]["accepted"] and step["decision"]["reason"].startswith("format:")
-    assert step["minibatch_gate"]["new"]["answered"] < step["minibatch_gate"]["old"]["answered"]
-    assert step["candidate_validation"] is None
+    step = summary.steps[0]
+    assert not step.decision.accepted and step.decision.reason.startswith("format:")
+    assert step.minibatch_gate["new"].answered < step.minibatch_gate["old"].answered
+    assert step.candidate_validation is None
 
 
 def test_malformed_optimizer_output_keeps_the_prompt_and_is_recorded(tmp_path):
     model = write_script(tmp_path / "s.json", optimizer_edits=[{"reply": "I would keep the prompt as it is."}])
     summary = run(tmp_path, model, max_epochs=2)
-    assert summary["status"] == "completed"
-    for step in summary["steps"]:
-        assert "IMPROVED_VARIABLE" in step["optimizer_error"]
-        assert not step["decision"]["accepted"]
-    assert summary["current_version"] == 0
+    assert summary.status == "completed"
+    for step in summary.steps:
+        assert "IMPROVED_VARIABLE" in step.optimizer_error
+        assert not step.decision.accepted
+    assert summary.current_version == 0
 
 
 def test_accuracy_branch_handles_braces_in_questions_and_answers(tmp_path):
@@ -81,26 +81,26 @@ def test_accuracy_branch_handles_braces_in_questions_and_answers(tmp_path):
     model = write_script(tmp_path / "s.json", answers=answers, accuracy=0.5)
     summary = run(tmp_path, model, task=f"jsonl:{data}::number", accuracy_weight=1, efficiency_weight=0,
                   eval_samples=3, test_samples=3, custom_prompt="Solve it. End with 'Answer: $VALUE'.")
-    assert summary["status"] == "completed"
-    assert all(step["focus"] == "accuracy" for step in summary["steps"])
-    assert any("correct answer" in loss for step in summary["steps"] for loss in step["losses"])
+    assert summary.status == "completed"
+    assert all(step.focus == "accuracy" for step in summary.steps)
+    assert any("correct answer" in loss for step in summary.steps for loss in step.losses)
 
 
 def test_items_get_their_own_tokens_under_8_threads_and_ledger_totals_match_call_records(tmp_path):
     summary = run(tmp_path, "mock", num_threads=8, test_samples=24, eval_samples=8)
-    run_dir = tmp_path / "results" / summary["run_id"]
+    run_dir = tmp_path / "results" / summary.run_id
     calls = [json.loads(line) for line in (run_dir / "calls.jsonl").read_text().splitlines()]
     initial = {c["scope"]["sample_id"]: c for c in calls if c["scope"].get("phase") == "initial test"}
-    items = summary["initial"]["test"]["items"]
+    items = summary.initial["test"].items
     assert len(items) == 24 and len(initial) == 24
-    assert len({i["output_tokens"] for i in items}) > 5, "tokens should vary by item"
+    assert len({i.output_tokens for i in items}) > 5, "tokens should vary by item"
     for item in items:
-        assert initial[item["item_id"]]["usage"]["output_tokens"] == item["output_tokens"]
-    total = summary["ledger"]["total"]
+        assert initial[item.item_id]["usage"]["output_tokens"] == item.output_tokens
+    total = summary.ledger["total"]
     assert total["calls"] == len(calls)
     assert total["output_tokens"] == sum(c["usage"]["output_tokens"] for c in calls)
     assert total["input_tokens"] == sum(c["usage"]["input_tokens"] for c in calls)
-    for role, totals in summary["ledger"]["by_role"].items():
+    for role, totals in summary.ledger["by_role"].items():
         assert totals["calls"] == sum(c["role"] == role for c in calls)
 
 
@@ -197,7 +197,7 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
     straight = run(tmp_path / "straight", "mock", **common)
 
     stopped = run(tmp_path / "twice", "mock", max_cost=0.032, **common)  # stops one call into step 1
-    assert stopped["status"] == "stopped"
+    assert stopped.status == "stopped"
     # The resume opens the run (setting aside the unfinished step's paid calls) and dies at once.
     opened = OptimizationRun(OptimizeConfig(
         task="GSM8K_DSPy", model="mock", max_epochs=2, steps_per_epoch=1, batch_size=2, eval_samples=8,
@@ -208,9 +208,9 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
     assert opened.store.load_orphans(), "the stopped step had paid calls to set aside"
 
     finished = run(tmp_path / "twice", "mock", resume=True, **common)
-    assert finished["status"] == "completed"
+    assert finished.status == "completed"
     for key in ("calls", "engine_calls", "cached_calls", "output_tokens", "billed_usd"):
-        assert finished["ledger"]["total"][key] == pytest.approx(straight["ledger"]["total"][key]), key
+        assert finished.ledger["total"][key] == pytest.approx(straight.ledger["total"][key]), key
     assert not (opened.store.dir / "orphans.jsonl").exists()
 
 
@@ -251,8 +251,8 @@ def crash_optimizer_calls(monkeypatch, message="the disk is on fire"):
 def test_an_unexpected_exception_is_a_failed_run_with_its_error(tmp_path, monkeypatch):
     crash_optimizer_calls(monkeypatch)
     summary = run(tmp_path, "mock", accuracy_weight=0, efficiency_weight=1, max_epochs=1)
-    assert summary["status"] == "failed"
-    assert summary["error"] == "RuntimeError: the disk is on fire"
+    assert summary.status == "failed"
+    assert summary.error == "RuntimeError: the disk is on fire"
     saved = only_summary(tmp_path / "results")
     assert (saved["status"], saved["error"]) == ("failed", "RuntimeError: the disk is on fire")
     events = [json.loads(line) for line in next((tmp_path / "results").glob("*/events.jsonl")).read_text().splitlines()]
@@ -268,13 +268,13 @@ def test_samples_above_the_split_size_are_recorded_as_the_size_used_with_a_warni
             for split, count in (("train", 4), ("val", 5), ("test", 7)) for i in range(count)]
     data.write_text("\n".join(json.dumps(r) for r in rows))
     summary = run(tmp_path, "mock", task=f"jsonl:{data}", max_epochs=1, eval_samples=50, test_samples=60)
-    assert summary["status"] == "completed", summary["error"]
-    assert (summary["config"]["eval_samples"], summary["config"]["test_samples"]) == (5, 7)
-    assert (summary["identity"]["eval_samples"], summary["identity"]["test_samples"]) == (5, 7)
-    assert summary["initial"]["test"]["summary"]["n"] == 7 and len(summary["task"]["val_ids"]) == 5
+    assert summary.status == "completed", summary.error
+    assert (summary.config["eval_samples"], summary.config["test_samples"]) == (5, 7)
+    assert (summary.identity["eval_samples"], summary.identity["test_samples"]) == (5, 7)
+    assert summary.initial["test"].summary.n == 7 and len(summary.task["val_ids"]) == 5
     assert any("--test_samples 60 is more than the 7 test items" in w and "uses all 7" in w
-               for w in summary["warnings"]), summary["warnings"]
-    assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary["warnings"])
+               for w in summary.warnings), summary.warnings
+    assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary.warnings)
 
 
 def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_path):
@@ -288,15 +288,15 @@ def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_pat
                                  eval_samples=24, num_threads=threads, output_dir=str(tmp_path / f"t{threads}"),
                                  cache_dir=str(tmp_path / f"cache{threads}"))
     one, eight = summaries[1], summaries[8]
-    step = one["steps"][0]
-    assert "stopped after" in step["decision"]["reason"], step["decision"]  # the early stop did happen
-    assert step["candidate_validation"]["evaluated"] < 24
+    step = one.steps[0]
+    assert "stopped after" in step.decision.reason, step.decision  # the early stop did happen
+    assert step.candidate_validation.evaluated < 24
     for key in ("run_id", "status", "prompts", "current_version", "validation", "initial", "steps", "final",
                 "pareto", "checkpoint"):
-        assert one[key] == eight[key], key
-    assert one["ledger"]["total"] == eight["ledger"]["total"]
+        assert getattr(one, key) == getattr(eight, key), key
+    assert one.ledger["total"] == eight.ledger["total"]
     calls = next((tmp_path / "t8").glob("*/calls.jsonl")).read_text().splitlines()
-    assert one["ledger"]["total"]["calls"] == len(calls)
+    assert one.ledger["total"]["calls"] == len(calls)
 
 
 @pytest.mark.parametrize("name", sorted(golden_runs.SCRIPTS))

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from promptbudget.engines.types import Thinking
 from promptbudget.optimize.ladder import Rung
 from promptbudget.optimize.moves import propose, tried_rungs
+from promptbudget.records.run import SavedMove, SavedStep
 
 RUNGS = [Rung(Thinking.off(), 4096), Rung(Thinking.budget(1024), 5120), Rung(Thinking.budget(2048), 6144)]
 
@@ -41,8 +42,10 @@ def test_odd_steps_and_single_rung_ladders_edit_the_prompt():
 
 
 def test_tried_rungs_come_from_the_step_records_of_the_same_prompt():
-    steps = [{"prompt_version": 0, "move": {"kind": "thinking", "to_rung": 1}},
-             {"prompt_version": 0, "move": {"kind": "prompt", "to_rung": 2}},
-             {"prompt_version": 1, "move": {"kind": "thinking", "to_rung": 0}}, {"prompt_version": 0}]
+    def step(version, move=None):
+        return SavedStep(index=0, epoch=0, step=0, focus="efficiency", prompt_version=version,
+                         move=None if move is None else SavedMove(kind=move[0], to_rung=move[1]))
+
+    steps = [step(0, ("thinking", 1)), step(0, ("prompt", 2)), step(1, ("thinking", 0)), step(0)]
     assert tried_rungs(steps, 0) == {1}
     assert tried_rungs(steps, 1) == {0}

@@ -10,6 +10,8 @@ from promptbudget.engines.types import Thinking
 from promptbudget.errors import UsageError
 from promptbudget.optimize.recommendation import (cost_per_thousand, create_params, final_lines, recommendation,
                                                   write_recommendation)
+from promptbudget.records import Recommendation, RunSummary
+from promptbudget.records.run import SavedItem
 
 from .helpers import REPO, SMALL, only_summary, optimize
 
@@ -23,15 +25,24 @@ def test_create_params_match_the_messages_api_for_each_thinking_mode():
     assert off == {"model": "m", "max_tokens": 4096, "system": "S", "thinking": {"type": "disabled"}}
 
 
+def item(cost_usd):
+    return SavedItem(item_id="q", correct=True, cost_usd=cost_usd)
+
+
+def unfinished(status):
+    return RunSummary.build(run_id="r", status=status, config={}, task={"name": "t"},
+                            prompts=[{"version": 0, "text": "P"}], final=None)
+
+
 def test_cost_per_thousand_requests_is_the_measured_mean_item_cost():
-    cost = cost_per_thousand([{"cost_usd": 0.002}, {"cost_usd": 0.004}])
+    cost = cost_per_thousand([item(0.002), item(0.004)])
     assert cost == pytest.approx({"list_usd": 3.0, "batch_usd": 1.5})
-    assert cost_per_thousand([{"cost_usd": 0.002}, {"cost_usd": None}]) is None
+    assert cost_per_thousand([item(0.002), item(None)]) is None
 
 
-def test_a_run_that_did_not_complete_has_no_recommendation():
-    with pytest.raises(UsageError, match="did not complete.*--resume"):
-        recommendation({"run_id": "r", "status": "stopped", "final": None})
+def test_a_run_that_did_not_complete_has_no_recommendation(tmp_path):
+    with pytest.raises(UsageError, match="run r did not complete.*'stopped'.*--resume"):
+        recommendation(unfinished("stopped"), tmp_path)
 
 
 def test_a_finished_run_writes_its_prompt_and_parameters_and_prints_them(tmp_path):
@@ -89,13 +100,16 @@ def test_the_bbh_starting_prompt_asks_for_what_the_scorer_reads(tmp_path):
 
 def test_write_recommendation_refuses_an_unfinished_run_and_writes_nothing(tmp_path):
     with pytest.raises(UsageError):
-        write_recommendation({"run_id": "r", "status": "failed", "final": None}, tmp_path)
+        write_recommendation(unfinished("failed"), tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_final_lines_say_when_the_price_is_unknown():
-    record = {"prompt_version": 2, "system": "P", "thinking_setting": "off", "max_tokens": 10, "engine": "x/y",
-              "metrics": {"test": {"accuracy": 0.5, "accuracy_low": 0.1, "accuracy_high": 0.9, "n": 4,
-                                   "mean_output_tokens": 12.0}},
-              "cost_per_1000_requests": None}
-    assert "unknown (the model has no price" in final_lines(record)
+    record = Recommendation.build(
+        run_id="r", run_dir="d", task="t", engine="x/y", model="y", prompt_version=2, system="P", thinking={"mode": "off"},
+        thinking_setting="off", max_tokens=10, create_params={},
+        metrics={"test": {"accuracy": 0.5, "accuracy_low": 0.1, "accuracy_high": 0.9, "n": 4, "mean_output_tokens": 12.0}},
+        cost_per_1000_requests=None)
+    lines = final_lines(record)
+    assert "unknown (the model has no price" in lines
+    assert "test accuracy 0.500 (95% CI 0.100 to 0.900, n=4), mean billed output tokens 12.0" in lines

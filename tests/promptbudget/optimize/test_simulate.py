@@ -102,7 +102,7 @@ def test_a_thinking_move_to_a_cheaper_rung_is_measured_and_shipped():
     m = _measurements(keys, {0: [_answer(True, 100) for _ in keys], 1: rich_answers})
     run = _run(_schedule("efficiency", 1, keys, ["t1", "t2"], ladder=(cheap, rich), start=1),
                m, _draw(m, accuracy=1, stay_right=1, turn_right=1, ratio=1))
-    assert [r["move"]["kind"] for r in run.step_records] == ["thinking"]
+    assert [r.move.kind for r in run.step_records] == ["thinking"]
     assert "feedback (backward)" not in run.calls and run.rung == 0
     # The pilot measured the starting prompt at both rungs: validation at the cheap rung costs what it measured.
     assert run.cost["candidate validation"] == pytest.approx(sum(a.cost_usd for a in m.rungs[0]))

@@ -66,20 +66,20 @@ def test_a_full_disk_mid_run_loses_no_paid_call_and_the_run_says_failed(tmp_path
     disk = FullDisk(monkeypatch, after=10)
     with FakeAnthropicServer(responder=disk.responder) as server:
         failed = OptimizationRun(config(tmp_path, server)).run()
-        assert failed["status"] == "failed"
-        assert "No space left on device" in failed["error"] and "--resume" in failed["error"]
-        run_dir = tmp_path / "results" / failed["run_id"]
+        assert failed.status == "failed"
+        assert "No space left on device" in failed.error and "--resume" in failed.error
+        run_dir = tmp_path / "results" / failed.run_id
         on_disk = json.loads((run_dir / "summary.json").read_text())
-        assert on_disk["status"] == "failed" and on_disk["error"] == failed["error"]
+        assert on_disk["status"] == "failed" and on_disk["error"] == failed.error
         assert RunStore(run_dir).unaccounted().calls >= 1  # replies the full disk kept out of calls.jsonl
 
         disk.full, disk.after = False, 10**9  # the disk is fixed
         resumed = OptimizationRun(config(tmp_path, server, resume=True)).run()
-        assert resumed["status"] == "completed"
-        total = resumed["ledger"]["total"]
+        assert resumed.status == "completed"
+        total = resumed.ledger["total"]
         assert total["engine_calls"] == server.total_sent_usage()["calls"]
         assert total["billed_usd"] == pytest.approx(server_billed(server), abs=1e-9)
-        assert resumed["ledger"]["unaccounted"] == {"calls": 0, "worst_case_usd": 0.0, "unpriced_calls": 0}
+        assert resumed.ledger["unaccounted"] == {"calls": 0, "worst_case_usd": 0.0, "unpriced_calls": 0}
         calls = [json.loads(line) for line in (run_dir / "calls.jsonl").read_text().splitlines()]
         assert sum(c["billed_usd"] for c in calls) == pytest.approx(server_billed(server), abs=1e-9)
 

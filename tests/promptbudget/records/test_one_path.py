@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from promptbudget.budget.policy import Policy
 from promptbudget.errors import UsageError
 from promptbudget.optimize.recommendation import load_run_summary
 from promptbudget.optimize.store import RunStore
-from promptbudget.records import BudgetPolicy, RecordError, RunSummary, read_record
+from promptbudget.records import BudgetPolicy, RecordError, ResumableRun, RunSummary, read_record, validate_record
 from promptbudget.report.load import load_results
 from tests.promptbudget.optimize.helpers import SMALL, optimize
 
@@ -86,10 +87,13 @@ def test_resuming_a_damaged_run_exits_2_and_leaves_it_alone(tmp_path):
     assert json.loads(path.read_text()) == damaged
 
 
-def test_the_run_store_refuses_to_write_a_malformed_summary(run_dir):
+def test_a_malformed_summary_never_becomes_the_record_the_run_store_writes(run_dir):
     before = (run_dir / "summary.json").read_text()
     summary = fixture_data("run_summary.json")
     summary["steps"][0]["decision"]["accepted"] = "yes"
     with pytest.raises(RecordError, match=r"steps\[0\].decision: 'accepted' must be true or false"):
-        RunStore(run_dir).save(summary)
+        validate_record(summary, ResumableRun, where="summary.json")
+    saved = RunStore(run_dir).load()
+    with pytest.raises(ValidationError, match="accepted"):
+        saved.but(steps=[saved.steps[0].but(decision={"accepted": "yes", "reason": "r"})])
     assert (run_dir / "summary.json").read_text() == before

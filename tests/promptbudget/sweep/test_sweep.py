@@ -258,14 +258,21 @@ def test_a_run_that_failed_on_an_api_error_keeps_the_error_its_summary_records(t
     spec.run_dir.mkdir(parents=True)
     api_error = "anthropic/claude-haiku-4-5: 529 overloaded_error after 4 retries"
     (spec.run_dir / "summary.json").write_text(json.dumps({
-        "run_id": spec.run_id, "identity": spec.identity, "status": "failed", "error": api_error, "checkpoint": 1,
-        "initial": {"test": {"summary": {"n": 6, "accuracy": 0.5, "mean_output_tokens": 400.0}}},
+        "schema": "promptbudget.run/1", "run_id": spec.run_id, "status": "failed", "error": api_error,
+        "config": {}, "identity": spec.identity, "task": {"name": "GSM8K_DSPy"}, "checkpoint": 1,
+        "prompts": [{"version": 0, "text": "P"}],
+        "initial": {"test": {"prompt_version": 0, "summary": {"n": 6, "accuracy": 0.5, "mean_output_tokens": 400.0}}},
         "ledger": {"total": {"calls": 6, "engine_calls": 6, "cached_calls": 0, "billed_usd": 0.01,
                              "cost_usd": 0.01}}}))
     summary, status, error = run_state(spec, Attempt(spec.run_id, 1, None, "error: something else\n"))
     assert (status, error) == ("failed", api_error)
     row = run_row(spec, summary, status, error)
     assert (row["initial_accuracy"], row["final_accuracy"], row["billed_usd"]) == (0.5, None, 0.01)
+    # A summary that is not a run record counts as no summary, saying why; the attempt's error stands.
+    (spec.run_dir / "summary.json").write_text(json.dumps({"run_id": spec.run_id, "status": "completed"}))
+    assert spec.saved_state()[1] == (f"{spec.run_dir / 'summary.json'} is unreadable (not a run summary: 'schema' is "
+                                     "missing, expected 'promptbudget.run/1')")
+    assert not spec.is_complete()
     # A process that died without a summary is failed with what it printed, or how it ended.
     (spec.run_dir / "summary.json").unlink()
     assert run_state(spec, Attempt(spec.run_id, 2, None, "x\nerror: prompt file not found: p.txt\n"))[1:] == \
