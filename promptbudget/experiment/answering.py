@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..engines import Completion, RoleEngine
 from ..ledger import call_scope
 from ..records.run import SavedItem, SavedStats
 from ..stats import Proportion, proportion, token_summary
+
+if TYPE_CHECKING:
+    from tasks.core import Item, Score, Task
+
+    from ..batches.session import BatchSession
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -65,7 +70,7 @@ def parallel_map(work: Callable[[Job], Result], jobs: Sequence[Job], *, threads:
         return list(pool.map(work, jobs))
 
 
-def score_completion(task: Any, item: Any, completion: Completion) -> Any:
+def score_completion(task: Task, item: Item, completion: Completion) -> Score:
     """The task's score of a completion; one cut off by max_tokens is credited only for an answer
     it finished stating."""
     return task.scorer.score(completion.text, item.answer, truncated=completion.truncated)
@@ -73,19 +78,19 @@ def score_completion(task: Any, item: Any, completion: Completion) -> Any:
 
 def answer_items(
     prompt: str,
-    items: Sequence[Any],
+    items: Sequence[Item],
     engine: RoleEngine,
-    task: Any,
+    task: Task,
     *,
     threads: int,
     scope: dict[str, Any],
     on_item: Callable[[ItemResult], None] | None = None,
-    batch: Any = None,
+    batch: BatchSession | None = None,
 ) -> list[tuple[ItemResult, Completion]]:
     """Answer and score every item (in parallel, or in one Message Batch), returning results in item order."""
     price = engine.engine.price()
 
-    def one(item: Any, completion: Completion | None = None) -> tuple[ItemResult, Completion]:
+    def one(item: Item, completion: Completion | None = None) -> tuple[ItemResult, Completion]:
         if completion is None:
             with call_scope(**scope, sample_id=item.id):
                 completion = engine.complete(task.format_question(item), system=prompt)

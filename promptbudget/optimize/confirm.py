@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
 from .estimate import ceiling_plan, ceiling_usd
 
+if TYPE_CHECKING:
+    from .loop import OptimizationRun
 
-def is_paid(run: Any) -> bool:
+
+def is_paid(run: OptimizationRun) -> bool:
     """True when an engine of the run bills (or may bill: its price is unknown)."""
     plan = run.plan
     for role_engine in (plan.answer, plan.feedback, plan.optimizer):
@@ -20,7 +23,7 @@ def is_paid(run: Any) -> bool:
     return False
 
 
-def confirm_spending(run: Any, *, stdin: TextIO | None = None, ask: Callable[[str], str] | None = None) -> None:
+def confirm_spending(run: OptimizationRun, *, stdin: TextIO | None = None, ask: Callable[[str], str] | None = None) -> None:
     """Return when the run may go ahead; UsageError (exit 2, nothing written) when it may not."""
     config = run.config
     if config.dry_run or config.max_cost is not None or getattr(config, "yes", False) or not is_paid(run):

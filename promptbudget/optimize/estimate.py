@@ -11,10 +11,17 @@ The cache can only make a run cheaper than this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engines import RoleEngine, Usage
+
+if TYPE_CHECKING:
+    from tasks.core import Item
+
+    from .loop import OptimizationRun
+    from .run_plan import Plan
 
 TEMPLATE_TOKENS = 1500
 """Upper bound on TextGrad's fixed instructions around a feedback or TGD call (they are ~600 tokens)."""
@@ -49,11 +56,11 @@ def _phase(phase: str, role: str, engine: RoleEngine, calls: int, input_tokens: 
                         None if per_call is None else per_call * calls)
 
 
-def _longest(plan: Any, items: list[Any]) -> str:
+def _longest(plan: Plan, items: Sequence[Item]) -> str:
     return max((plan.task.format_question(item) for item in items), key=len)
 
 
-def ceiling_plan(run: Any) -> list[PlannedPhase]:
+def ceiling_plan(run: OptimizationRun) -> list[PlannedPhase]:
     """Every call the run can make, by phase, each at its worst case."""
     config, plan = run.config, run.plan
     answer, feedback, optimizer = plan.answer, plan.feedback, plan.optimizer
@@ -94,7 +101,7 @@ def ceiling_plan(run: Any) -> list[PlannedPhase]:
     return rows
 
 
-def _ladder_stage(plan: Any, answer: RoleEngine, steps: int, validation: int, input_tokens: int,
+def _ladder_stage(plan: Plan, answer: RoleEngine, steps: int, validation: int, input_tokens: int,
                   richest: int) -> list[PlannedPhase]:
     """Every prompt version (at most one per step, plus the start) at every rung, on the validation subset."""
     rungs = len(plan.ladder or [])

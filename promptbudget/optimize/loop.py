@@ -11,11 +11,10 @@ is labelled with the checkpoint it works toward, and the summary is rewritten at
 a checkpoint completes, so a killed run resumes from its last completed step and ends with
 the same summary as an uninterrupted one.
 
-The run is held as the typed record it is saved as (`records.run.ResumableRun`): one definition
-of every field, read by attribute. The records stay frozen, as every reader gets them; the loop
-makes each next value with `Part.but(...)`, which validates it on the spot, so a wrong value
-fails where it is set rather than at the next save, and no part of a saved record can change
-behind a reader's back (the validation cache and the summary share their items).
+The run is the typed record it is saved as (`records.run.ResumableRun`): one definition of every
+field, read by attribute. Records stay frozen, as every reader gets them; the loop makes each next
+value with `Part.but(...)`, validated on the spot (a wrong value fails where it is set, not at the
+next save), and no saved part can change behind a reader's back (the validation cache shares items).
 """
 
 from __future__ import annotations
@@ -23,10 +22,12 @@ from __future__ import annotations
 import random
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tasks.core import Item
 
 from ..cache import CacheWriteError
-from ..engines import RoleEngine
+from ..engines import Completion, RoleEngine
 from ..errors import BudgetExceeded, EngineError, UsageError
 from ..experiment.answering import ItemResult, answer_items, summarize
 from ..records.run import (ResumableRun, SavedCandidateValidation, SavedDecision, SavedFinal, SavedMove,
@@ -47,6 +48,7 @@ from .run_plan import make_plan
 from .store import RunStore, RunWriteError
 
 if TYPE_CHECKING:
+    from ..batches.session import BatchSession
     from .textgrad_step import TextGradEdit
 
 VALIDATION_CHUNK = 8
@@ -63,11 +65,11 @@ class OptimizationRun:
         self.runtime = runtime or Runtime(config.runtime())
         self.config, self.plan = make_plan(config, self.runtime)
         self.store = RunStore(self.plan.run_dir)
-        self.summary: ResumableRun | None = None  # set by _open()
+        self.summary = new_summary(self.plan, self.config)  # until _open() starts the run or loads the one resumed
         self._val_cache: dict[tuple[int, int], list[ItemResult]] = {}
-        self.batch_session: Any = None
+        self.batch_session: BatchSession | None = None
 
-    def _batch_session(self) -> Any:
+    def _batch_session(self) -> BatchSession | None:
         from ..batches.options import BatchConfig, build_session
 
         return build_session(BatchConfig.of(self.config), self.plan.answer.engine, prices_path=self.config.prices,
@@ -85,7 +87,7 @@ class OptimizationRun:
         rng = random.Random(f"{self.config.seed}:focus:{epoch}")
         return rng.choices(["accuracy", "efficiency"], weights=[accuracy, efficiency])[0]
 
-    def batch(self, epoch: int, step: int) -> list[Any]:
+    def batch(self, epoch: int, step: int) -> list[Item]:
         train = list(self.plan.task.train)
         random.Random(f"{self.config.seed}:batches:{epoch}").shuffle(train)
         size = self.config.batch_size
@@ -93,19 +95,9 @@ class OptimizationRun:
 
     # --- running -----------------------------------------------------------------------
     @property
-    def run_record(self) -> ResumableRun:
-        """The run as it stands (after `_open`)."""
-        assert self.summary is not None, "the run is not open"
-        return self.summary
-
-    @property
     def rung(self) -> int:
         """The ladder rung of the current pair."""
-        current = self.run_record.current_rung
-        return self.plan.start_rung if current is None else current
-
-    def _prompt(self, version: int) -> str:
-        return self.run_record.prompts[version].text
+        return self.plan.start_rung if self.summary.current_rung is None else self.summary.current_rung
 
     def run(self) -> ResumableRun:
         self.batch_session = self._batch_session()  # refuses --batch on a server without it, before any write
@@ -122,11 +114,11 @@ class OptimizationRun:
         self.events(RunStarted(plan.run_id, str(plan.run_dir), resumed, plan.total_steps, plan.warnings))
         status, error = "completed", None
         try:
-            if self.run_record.checkpoint < 1:
+            if self.summary.checkpoint < 1:
                 self._initial_evaluation()
-            for index in range(self.run_record.checkpoint - 1, plan.total_steps):
+            for index in range(self.summary.checkpoint - 1, plan.total_steps):
                 self._step(index)
-            if self.run_record.checkpoint < plan.total_steps + 2:
+            if self.summary.checkpoint < plan.total_steps + 2:
                 self._final_evaluation()
         except (BudgetExceeded, EngineError, RunWriteError, CacheWriteError) as exc:
             status, error = ending_status(exc)
@@ -138,17 +130,17 @@ class OptimizationRun:
             self.store.append_event({"event": "Crashed", "traceback": traceback.format_exc()})
         finally:
             self.store.settle_orphans(self.runtime.ledger)
-            ended = self.run_record.but(status=status if status != "completed" or self._is_complete() else "stopped",
+            ended = self.summary.but(status=status if status != "completed" or self._is_complete() else "stopped",
                                         error=error, ledger=self.runtime.ledger.summary())
             self.summary = self.store.save_final(ended)
             self._emit(RunFinished(ended.status, error, self.runtime.ledger.spent_usd))
             point_textgrad_log(None)
-        if self.run_record.status == "completed":
-            write_recommendation(self.run_record, plan.run_dir)
-        return self.run_record
+        if self.summary.status == "completed":
+            write_recommendation(self.summary, plan.run_dir)
+        return self.summary
 
     def _is_complete(self) -> bool:
-        return self.run_record.checkpoint >= self.plan.total_steps + 2
+        return self.summary.checkpoint >= self.plan.total_steps + 2
 
     def _open(self) -> bool:
         """Start a new run directory, or load the one being resumed. Returns True when resuming."""
@@ -160,20 +152,9 @@ class OptimizationRun:
             self.summary = self.store.load()
             if self.summary.identity != config.identity(plan.starting_prompt):
                 raise UsageError(f"{plan.run_dir} holds a run with different settings; it cannot be resumed")
-            checkpoint = self.summary.checkpoint
-            calls = self.store.load_calls()
-            kept, orphans = [], []
-            for record in calls:
-                (kept if record.scope.get("checkpoint", 0) <= checkpoint else orphans).append(record)
-            # Orphans of an earlier resume that was itself interrupted, unless re-entered since.
-            entered = {(record.cache_key, record.timestamp) for record in calls}
-            orphans += [r for r in self.store.load_orphans() if (r.cache_key, r.timestamp) not in entered]
-            self.store.save_orphans(orphans)  # before calls.jsonl lets go of them
-            self.store.rewrite_calls(kept)
-            self.runtime.ledger.reset(kept)
-            self.runtime.ledger.hold_orphans(orphans)
+            self.store.set_aside_unfinished(self.summary.checkpoint, self.runtime.ledger)
             self._val_cache = validation_cache(self.summary, self.plan.start_rung)
-            self.store.append_event({"event": "Resumed", "checkpoint": checkpoint})
+            self.store.append_event({"event": "Resumed", "checkpoint": self.summary.checkpoint})
             return True
         self.summary = self.store.save(new_summary(self.plan, self.config))
         return False
@@ -185,14 +166,13 @@ class OptimizationRun:
 
     def _checkpoint_done(self, **changes: object) -> None:
         """Save the run with `changes` and one more completed checkpoint."""
-        run = self.run_record
-        self.summary = self.store.save(run.but(**changes, checkpoint=run.checkpoint + 1,
-                                               ledger=self.runtime.ledger.summary()))
+        self.summary = self.store.save(self.summary.but(**changes, checkpoint=self.summary.checkpoint + 1,
+                                                        ledger=self.runtime.ledger.summary()))
 
     def _update(self, **changes: object) -> None:
-        self.summary = self.run_record.but(**changes)
+        self.summary = self.summary.but(**changes)
 
-    def _evaluate(self, phase: str, prompt: str, items: list[Any], checkpoint: int,
+    def _evaluate(self, phase: str, prompt: str, items: list[Item], checkpoint: int,
                   engine: RoleEngine | None = None) -> list[ItemResult]:
         self._emit(EvaluationStarted(phase, len(items)))
         answered = answer_items(
@@ -221,7 +201,7 @@ class OptimizationRun:
         phase = f"validation v{version}" + ("" if rung == self.plan.start_rung else f" @ {self.plan.ladder[rung].label}")
         if len(done) < len(items) and decision is None:
             self._emit(EvaluationStarted(phase, len(items) - len(done)))
-            text = self._prompt(version)
+            text = self.summary.prompts[version].text
             batch = self.batch_session if version == 0 or self.config.batch_validation else None
             chunk = VALIDATION_CHUNK if early_stop and batch is None else len(items)
             while len(done) < len(items) and decision is None:
@@ -235,7 +215,7 @@ class OptimizationRun:
             stats = summarize(done)
             self._emit(EvaluationFinished(phase, stats.accuracy, stats.mean_output_tokens, stats.n))
         record = evaluation_record(version, done).but(complete=len(done) == len(items), rung=rung)
-        run = self.run_record
+        run = self.summary
         changes: dict[str, object] = {"pair_validation": {**(run.pair_validation or {}), f"{version}|{rung}": record}}
         if rung == self.plan.start_rung:
             changes["validation"] = {**run.validation, str(version): record}
@@ -256,8 +236,8 @@ class OptimizationRun:
         epoch, step = divmod(index, config.steps_per_epoch)
         focus = self.focus(epoch)
         self._emit(StepStarted(index, epoch, step, focus))
-        current_version = self.run_record.current_version
-        current = self._prompt(current_version)
+        current_version = self.summary.current_version
+        current = self.summary.prompts[current_version].text
         batch = self.batch(epoch, step)
 
         rung = self.rung
@@ -270,7 +250,7 @@ class OptimizationRun:
                                       train_stats.mean_output_tokens, train_stats.n))
 
         record = step_record(index, epoch, step, focus, current_version, batch, results, train_stats, rung)
-        closed = tried_rungs(self.run_record.steps, current_version) | self._closed_cuts(current_version, rung,
+        closed = tried_rungs(self.summary.steps, current_version) | self._closed_cuts(current_version, rung,
                                                                                         checkpoint)
         move = propose(index, focus, plan.ladder, rung, results, closed)
         if move is not None:
@@ -285,18 +265,18 @@ class OptimizationRun:
                                            why=f"{focus} focus: TextGrad edits the prompt from the {focus} loss"))
         self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
 
-    def _propose(self, focus: str, current: str, targets: list[tuple[Any, tuple[ItemResult, Any]]],
+    def _propose(self, focus: str, current: str, targets: list[tuple[Item, tuple[ItemResult, Completion]]],
                  median_tokens: float, checkpoint: int) -> TextGradEdit:
         """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
         from .textgrad_step import textgrad_candidate
 
         return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint)
 
-    def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Any],
-                     answered: list[tuple[ItemResult, Any]], train_stats: SavedStats, checkpoint: int,
+    def _prompt_step(self, index: int, focus: str, current_version: int, batch: list[Item],
+                     answered: list[tuple[ItemResult, Completion]], train_stats: SavedStats, checkpoint: int,
                      record: SavedStep) -> None:
         """A TextGrad edit of the current prompt, judged like any candidate."""
-        current = self._prompt(current_version)
+        current = self.summary.prompts[current_version].text
         results = [r for r, _ in answered]
         # Accuracy feedback on items the prompt already gets right has nothing to fix.
         targets = [(item, pair) for item, pair in zip(batch, answered)
@@ -321,19 +301,19 @@ class OptimizationRun:
             decision, record = self._judge(focus, version, candidate, batch, results, checkpoint,
                                            record.but(candidate_version=version))
             if decision.accepted:
-                prompts = list(self.run_record.prompts)
+                prompts = list(self.summary.prompts)
                 prompts[version] = prompts[version].but(accepted=True)
                 self._update(prompts=prompts, current_version=version)
         self._finish_step(index, focus, record, decision)
 
     def _finish_step(self, index: int, focus: str, record: SavedStep, decision: Decision) -> None:
         record = record.but(decision=SavedDecision(accepted=decision.accepted, reason=decision.reason))
-        self._checkpoint_done(steps=[*self.run_record.steps, record])
+        self._checkpoint_done(steps=[*self.summary.steps, record])
         self._emit(StepFinished(index, focus, decision.accepted, decision.reason, self.runtime.ledger.spent_usd))
 
     def _version_of(self, text: str, *, parent: int, step: int) -> int:
         """The version number of a candidate prompt; a text seen before keeps its number."""
-        prompts = self.run_record.prompts
+        prompts = self.summary.prompts
         for prompt in prompts:
             if prompt.text == text:
                 return prompt.version
@@ -341,11 +321,11 @@ class OptimizationRun:
         self._update(prompts=[*prompts, new])
         return new.version
 
-    def _judge(self, focus: str, version: int, candidate: str, batch: list[Any], batch_results: list[ItemResult],
+    def _judge(self, focus: str, version: int, candidate: str, batch: list[Item], batch_results: list[ItemResult],
                checkpoint: int, record: SavedStep, rung: int | None = None) -> tuple[Decision, SavedStep]:
         """The minibatch gate on the training batch, then (with validation) the acceptance rule, and the
         step's record with what they measured. The candidate is the pair (version, rung); rung None is the current one."""
-        incumbent = (self.run_record.current_version, self.rung)
+        incumbent = (self.summary.current_version, self.rung)
         rung = incumbent[1] if rung is None else rung
         current_results = self._validation_of(incumbent[0], checkpoint)[0] if self.config.run_validation else []
         cut = self._cut_rejection(incumbent, (version, rung), current_results, [])
@@ -396,22 +376,22 @@ class OptimizationRun:
     def _final_evaluation(self) -> None:
         plan = self.plan
         checkpoint = plan.total_steps + 2
-        version, rung = self.run_record.current_version, self.rung
+        version, rung = self.summary.current_version, self.rung
         if len(plan.ladder) > 1 and self.config.run_validation:
             (version, rung), stage = choose_pair(
-                (version, rung), front_versions(self.run_record.pair_validation or {}), len(plan.ladder),
+                (version, rung), front_versions(self.summary.pair_validation or {}), len(plan.ladder),
                 lambda v, r, early: self._validation_of(v, checkpoint, early, rung=r), self.acceptance,
                 len(plan.val_items), [r.label for r in plan.ladder], cut=self._cut_rejection)
             self._update(ladder_stage=stage)
-        initial = list(self.run_record.initial["test"].items)
+        initial = list(self.summary.initial["test"].items)
         if (version, rung) == (0, plan.start_rung):
             final = initial
             self._emit(EvaluationFinished("final test (unchanged prompt)", summarize(final).accuracy,
                                           summarize(final).mean_output_tokens, len(final)))
         else:
-            final = self._evaluate("final test", self._prompt(version), plan.test_items, checkpoint,
+            final = self._evaluate("final test", self.summary.prompts[version].text, plan.test_items, checkpoint,
                                    engine=self.answer_at(rung))
-        run = self.run_record
+        run = self.summary
         self._checkpoint_done(
             final=SavedFinal(test=evaluation_record(version, final), comparison=compare(initial, final), rung=rung,
                              thinking=plan.ladder[rung].thinking.to_dict(), max_tokens=plan.ladder[rung].max_tokens),

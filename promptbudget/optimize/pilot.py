@@ -16,15 +16,21 @@ cost is the mean over the draws; the range is their 5th-95th percentile.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tabulate import tabulate
 
 from ..errors import UsageError
 from .estimate import ceiling_plan
-from .evaluate import answer_items, summarize
+from .evaluate import ItemResult, answer_items, summarize
 from .simulate import Answer, Measurements, Schedule, SimulatedRun, draw_parameters
+
+if TYPE_CHECKING:
+    from tasks.core import Item
+
+    from ..engines import Completion
+    from .loop import OptimizationRun
 
 SIMULATED_RUNS = 400
 
@@ -55,7 +61,7 @@ class PilotResult:
     high_usd: float
 
 
-def check_pilot_size(run: Any) -> None:
+def check_pilot_size(run: OptimizationRun) -> None:
     """--pilot must lie between 1 and the validation subset's size (checked before any call)."""
     size, available = run.config.pilot, len(run.plan.val_items)
     if size is not None and not 1 <= size <= available:
@@ -63,18 +69,18 @@ def check_pilot_size(run: Any) -> None:
                          f"(got {size}); pass --pilot {max(1, min(size, available))} or raise --eval_samples")
 
 
-def _answered(run: Any, prompt: str, items: list[Any], rung: int) -> list[tuple[Any, Any]]:
+def _answered(run: OptimizationRun, prompt: str, items: list[Item], rung: int) -> list[tuple[ItemResult, Completion]]:
     """The run's own requests (so its cache serves them later), labelled as the pilot's in the ledger."""
     return answer_items(prompt, items, run.answer_at(rung), run.plan.task, threads=run.config.num_threads,
                         scope={"checkpoint": 0, "phase": "pilot"})
 
 
-def _answers(run: Any, prompt: str, items: list[Any], rung: int) -> list[Answer]:
+def _answers(run: OptimizationRun, prompt: str, items: list[Item], rung: int) -> list[Answer]:
     return [Answer(r.correct, r.has_answer, r.input_tokens, r.output_tokens, r.stop_reason, r.thinking_tokens,
                    r.cost_usd) for r, _ in _answered(run, prompt, items, rung)]
 
 
-def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Answer]
+def _pilot_step(run: OptimizationRun, batch: list[Item], items: list[Item], measured: list[Answer]
                 ) -> tuple[list[tuple[Answer, Answer]], str]:
     """The first step's prompt edit, made for real: (start, candidate) answer pairs on every measured item
     (`batch` is among `items`, answered already: the training answers come from the cache)."""
@@ -92,7 +98,7 @@ def _pilot_step(run: Any, batch: list[Any], items: list[Any], measured: list[Ans
     return pairs, f"an {focus} edit of the starting prompt, compared on {len(pairs)} items"
 
 
-def measure(run: Any) -> tuple[Measurements, str]:
+def measure(run: OptimizationRun) -> tuple[Measurements, str]:
     """The pilot's calls: the pilot items and the first training batch at every rung, then the pilot step."""
     plan, key = run.plan, run.plan.task.format_question
     items = plan.val_items[:run.config.pilot]
@@ -112,7 +118,7 @@ def measure(run: Any) -> tuple[Measurements, str]:
     return Measurements([key(item) for item in items], rungs, pairs, feedback or [0.0], optimizer or [0.0]), step
 
 
-def schedule(run: Any) -> Schedule:
+def schedule(run: OptimizationRun) -> Schedule:
     config, plan = run.config, run.plan
     key = plan.task.format_question
     steps = [(index, run.focus(index // config.steps_per_epoch),
@@ -123,7 +129,7 @@ def schedule(run: Any) -> Schedule:
                     run.acceptance, plan.answer.engine.price())
 
 
-def run_pilot(run: Any) -> PilotResult:
+def run_pilot(run: OptimizationRun) -> PilotResult:
     """Make the pilot's calls (paid), then project every phase from simulated runs."""
     check_pilot_size(run)
     if run.plan.answer.engine.price() is None:
@@ -145,7 +151,7 @@ def run_pilot(run: Any) -> PilotResult:
                        float(np.mean([a.output_tokens for a in start])), step, _rows(run, runs), *_total(runs))
 
 
-def _rows(run: Any, runs: list[SimulatedRun]) -> list[Projection]:
+def _rows(run: OptimizationRun, runs: list[SimulatedRun]) -> list[Projection]:
     phases = [row.phase for row in ceiling_plan(run)]
     phases += sorted({phase for r in runs for phase in r.cost} - set(phases))
     rows = []

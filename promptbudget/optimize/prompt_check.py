@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.core import Task
 
 ANSWER_LINE = re.compile(r"\banswer\s*:", re.IGNORECASE)
 
 
-def format_warning(prompt: str, task: Any) -> str | None:
+def format_warning(prompt: str, task: Task) -> str | None:
     """A warning when the prompt never asks for the 'Answer: ...' line the scorers read, else None."""
     if ANSWER_LINE.search(prompt):
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..engines import RoleEngine, Thinking
 from ..errors import UsageError
@@ -16,18 +16,23 @@ from .config import OptimizeConfig, resolve_thinking
 from .ladder import Rung, build_ladder, parse_settings, rung_index
 from .prompt_check import format_warning
 
+if TYPE_CHECKING:
+    from tasks.core import Item, Task
+
+    from ..engines.base import Engine
+
 
 @dataclass
 class Plan:
-    task: Any
+    task: Task
     starting_prompt: str
     run_id: str
     run_dir: Path
     answer: RoleEngine
     feedback: RoleEngine
     optimizer: RoleEngine
-    val_items: list[Any]
-    test_items: list[Any]
+    val_items: list[Item]
+    test_items: list[Item]
     total_steps: int
     warnings: list[str]
     ladder: list[Rung] = field(default_factory=list)
@@ -62,7 +67,7 @@ def make_plan(config: OptimizeConfig, runtime: Runtime) -> tuple[OptimizeConfig,
                         val_items, test_items, config.max_epochs * config.steps_per_epoch, warnings, ladder, start)
 
 
-def thinking_ladder(config: OptimizeConfig, engine: Any) -> tuple[list[Rung], int]:
+def thinking_ladder(config: OptimizeConfig, engine: Engine) -> tuple[list[Rung], int]:
     """The joint search's rungs and the one the run starts on.
 
     By default the ladder comes from the model's capabilities and the starting setting is one of

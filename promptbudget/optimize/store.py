@@ -167,6 +167,21 @@ class RunStore:
             return
         self.clear_orphans()
 
+    def set_aside_unfinished(self, checkpoint: int, ledger: Ledger) -> None:
+        """On resume: the ledger keeps the calls of completed checkpoints; the paid calls of unfinished
+        ones are set aside (orphans.jsonl) until their redo claims them."""
+        calls = self.load_calls()
+        kept, orphans = [], []
+        for record in calls:
+            (kept if record.scope.get("checkpoint", 0) <= checkpoint else orphans).append(record)
+        # Orphans of an earlier resume that was itself interrupted, unless re-entered since.
+        entered = {(record.cache_key, record.timestamp) for record in calls}
+        orphans += [r for r in self.load_orphans() if (r.cache_key, r.timestamp) not in entered]
+        self.save_orphans(orphans)  # before calls.jsonl lets go of them
+        self.rewrite_calls(kept)
+        ledger.reset(kept)
+        ledger.hold_orphans(orphans)
+
     def load_calls(self) -> list[CallRecord]:
         path = self.dir / CALLS
         return [CallRecord.from_dict(r) for r in read_jsonl(path)] if path.exists() else []

@@ -288,13 +288,13 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _fixed(value: Any, digits: int) -> str:
+def _fixed(value: float | None, digits: int) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _int(value: Any) -> str:
+def _int(value: int | None) -> str:
     return "unknown" if value is None else str(value)
 
 
-def _usd(value: Any) -> str:
+def _usd(value: float | None) -> str:
     return "-" if value is None else f"${value:.4f}"

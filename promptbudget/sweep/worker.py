@@ -83,7 +83,7 @@ class InvocationMeter:
 
 
 class _CountingCache(RequestCache):
-    def __init__(self, directory: Any, meter: InvocationMeter):
+    def __init__(self, directory: str | os.PathLike, meter: InvocationMeter):
         super().__init__(directory)
         self._meter = meter
 
