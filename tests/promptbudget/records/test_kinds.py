@@ -10,7 +10,7 @@ from promptbudget.budget.classifier import COMPLEXITY_CLASSES
 from promptbudget.optimize.config import OptimizeConfig
 from promptbudget.optimize.loop import OptimizationRun
 from promptbudget.optimize.records import new_summary
-from promptbudget.records import ResumableRun, RunSummary, read_record, write_record
+from promptbudget.records import RecordError, ResumableRun, RunSummary, read_record, validate_record, write_record
 from promptbudget.records.policy import COMPLEXITY_CLASSES as POLICY_CLASSES
 
 from .conftest import FIXTURES, KINDS, fixture_data
@@ -68,3 +68,14 @@ def test_build_sets_the_schema_and_validates():
     fields = {k: v for k, v in policy.items() if k != "schema"}
     built = KINDS["budget_policy.json"].build(**fields)
     assert built.to_json() == policy
+
+
+def test_a_step_s_candidate_validation_and_the_mcnemar_test_are_typed():
+    run = read_record(FIXTURES / "run_summary.json", RunSummary)
+    validation = run.steps[0].candidate_validation
+    assert validation.new.n == validation.evaluated and isinstance(validation.old.accuracy, float)
+    assert isinstance(run.final.comparison.mcnemar.p_value, float)
+    data = fixture_data("run_summary.json")
+    del data["steps"][0]["candidate_validation"]["old"]
+    with pytest.raises(RecordError, match=r"steps\[0\].candidate_validation: 'old' is missing"):
+        validate_record(data, RunSummary, where="summary.json")

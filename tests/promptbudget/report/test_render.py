@@ -292,7 +292,7 @@ def test_a_run_with_no_validated_candidate_renders_and_plots(small_results, tmp_
     path = sorted(small_results.glob("*/summary.json"))[0]
     data = json.loads(path.read_text())
     for step in data["steps"]:  # every candidate rejected before validation
-        step.update(candidate_validation={}, decision={"accepted": False, "reason": "rejected at the gate"})
+        step.update(candidate_validation=None, decision={"accepted": False, "reason": "rejected at the gate"})
     path.write_text(json.dumps(data))
     opts = options(small_results, tmp_path)
     results = load_results(small_results, opts.task)
