@@ -13,6 +13,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..experiment.slugs import slug
 from ..stats import pareto_front
 from .plots_by_setting import FIGURES, main_rows, message_figure
 
@@ -197,8 +198,6 @@ def budget_sweep_figures(results: dict[str, Any]) -> dict[str, Figure]:
 
 
 def png_name(results: dict[str, Any], name: str) -> str:
-    from .setting_sweep import slug
-
     """`budget_<figure>_<task>_<model>.png`: figure first, then what it is about, like the report's own PNGs."""
     return f"budget_{name}_{slug(results['task']['name'])}_{slug(results['config']['model'])}.png"
 

@@ -8,7 +8,6 @@ probability that it is correct. Everything is planned and validated before any c
 from __future__ import annotations
 
 import math
-import re
 import sys
 import threading
 import time
@@ -27,6 +26,7 @@ from ..experiment.answering import parallel_map, score_completion
 from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES, SPLITS
 from ..experiment.model_warnings import engine_warnings
 from ..experiment.runtime_fields import RuntimeFields
+from ..experiment.slugs import slug
 from ..experiment.status import ending_status, overall_status
 from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
@@ -103,7 +103,7 @@ class SplitConfig(RuntimeFields):
     def output_path(self) -> Path:
         if self.output:
             return Path(self.output)
-        return Path("results") / f"confidence_split_{slug(self.task)}_{model_slug(self.model)}.json"
+        return Path("results") / f"confidence_split_{task_slug(self.task)}_{model_slug(self.model)}.json"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -118,15 +118,16 @@ def ratio_label(ratio: float) -> str:
     return short if float(short) == ratio else repr(float(ratio))
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", "")).strip("-")[-60:] or "x"
+def task_slug(task: str) -> str:
+    """The task part of the default output name: the spec's characters, not its path's stem."""
+    return slug(task.replace("jsonl:", ""), limit=60, shorten=False)
 
 
 def model_slug(spec: str) -> str:
     base = spec.rsplit("/", 1)[-1] if spec.startswith(("local/", "anthropic/")) else spec
     if base.endswith(".gguf") or base.endswith(".json"):
         base = Path(base).stem
-    return slug(base)
+    return task_slug(base)
 
 
 @dataclass(frozen=True)

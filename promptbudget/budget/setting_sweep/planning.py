@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from ...engines import Engine, RoleEngine, Thinking
 from ...engines.capabilities import Capabilities
 from ...errors import UsageError
 from ...experiment.model_warnings import engine_warnings
+from ...experiment.slugs import slug
 from ...runtime import Runtime
 from ...stats import min_samples_warning
 from ..allocator import Setting, parse_budget_list, parse_effort_list
@@ -116,22 +116,6 @@ def plan_settings(config: SweepConfig, engine: Engine, caps: Capabilities, warni
         raise UsageError(f"no budget fits {model}'s output limit of {caps.max_tokens} tokens with --answer_tokens "
                          f"{config.answer_tokens}; pass smaller --budgets or lower --answer_tokens")
     return kind, enforcement, planned
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """A file-name fragment for a task or model spec: paths shrink to their stem."""
-    head = ""
-    for prefix in ("jsonl:", "prompts:", "mock:", "local/"):
-        if text.startswith(prefix):
-            head, text = ("" if prefix in ("jsonl:", "prompts:") else prefix[:-1] + "-"), text[len(prefix):]
-            break
-    path, sep, scorer = text.partition("::")
-    if path.endswith((".json", ".jsonl", ".gguf")):
-        text = Path(path).stem + (f"-{scorer}" if sep else "")
-    elif "/" in path:
-        # a model name such as anthropic/qwen2.5:7b keeps its dots (Path.stem would cut ".5:7b")
-        text = path.rstrip("/").rsplit("/", 1)[-1] + (f"-{scorer}" if sep else "")
-    return (re.sub(r"[^A-Za-z0-9_.-]+", "-", head + text).strip("-") or "x")[-limit:]
 
 
 @dataclass
