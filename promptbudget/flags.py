@@ -38,6 +38,8 @@ COMMON: dict[str, Flag] = {
     "system_prompt": Flag("--system_prompt", aliases=("--custom_prompt",), kwargs={"metavar": "TEXT"}),
     "prompt_file": Flag("--prompt_file", kwargs={"metavar": "FILE"},
                         help="file holding the system prompt (UTF-8)"),
+    "question_file": Flag("--question_file", kwargs={"metavar": "FILE"},
+                          help="file holding the question: the user prompt, not the system prompt (UTF-8)"),
     "samples": Flag("--samples", kwargs={"type": int, "metavar": "N"}),
     "seed": Flag("--seed", kwargs={"type": int}, help="seed of the fixed item subsets"),
     "num_threads": Flag("--num_threads", kwargs={"type": int}, help="answer calls in flight at once"),
