@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+class ArgumentContainer(Protocol):
+    """An argparse parser or argument group: what flags are added to."""
+
+    def add_argument(self, *name_or_flags: str, **kwargs: Any) -> argparse.Action: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ COMMON: dict[str, Flag] = {
 }
 
 
-def add_flag(parser: Any, concept: str, *, help: str | None = None, **overrides: Any) -> argparse.Action:
+def add_flag(parser: ArgumentContainer, concept: str, *, help: str | None = None, **overrides: Any) -> argparse.Action:
     """Add the shared flag `concept` to a parser or argument group (default, help, metavar may differ)."""
     spec = COMMON[concept]
     kwargs = {**spec.kwargs, **overrides}
