@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.core import Item, Task
 
@@ -38,6 +38,11 @@ from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_
                      StageSetting, split_budget, stage_setting, thinking_style)
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, parse_confidence, truncate_raw
 from .stage_requests import answer_request, confidence_request, item_scope
+
+if TYPE_CHECKING:
+    from ..batches.cells import PrefetchedEngine
+    from ..batches.session import BatchSession
+    from ..engines import Thinking
 
 SCHEMA = ConfidenceSplitResults.schema_name()
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -156,7 +161,8 @@ class SplitCell:
 class ConfidencePlan:
     task: Task
     items: list[Item]
-    engine: Engine
+    engine: Engine | PrefetchedEngine
+    """The --model engine; while a --batch run answers, the stand-in answering from its batches."""
     style: str
     system_prompt: str
     cells: list[SplitCell]
@@ -209,7 +215,7 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[S
     if style == STYLE_NONE:
         warnings.append(f"{engine.model_string} does not think: each stage's budget is a max_tokens cap on its "
                         f"whole output (at least --min_answer_tokens {config.min_answer_tokens})")
-    groups: dict[tuple[Any, ...], list[str]] = {}
+    groups: dict[tuple[tuple[Thinking, int], tuple[Thinking, int]], list[str]] = {}
     for cell in cells:
         groups.setdefault((cell.answer.identity(), cell.confidence.identity()), []).append(cell.cell_id)
     same = [ids for ids in groups.values() if len(ids) > 1]
@@ -243,7 +249,7 @@ def run_item(plan: ConfidencePlan, cell: SplitCell, item: Item) -> ConfidenceIte
     )
 
 
-def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] | None = None, batch: Any = None
+def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] | None = None, batch: BatchSession | None = None
             ) -> tuple[dict[str, list[ConfidenceItem | None]], str, str | None]:
     """Run every (cell, item); returns records by cell (None where not run), status and error."""
     if batch is not None:
@@ -260,7 +266,7 @@ def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] |
     failure: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def one(job: tuple[SplitCell, int, Any]) -> None:
+    def one(job: tuple[SplitCell, int, Item]) -> None:
         cell, index, item = job
         if stop.is_set():
             return
