@@ -17,7 +17,7 @@ from ..engines.types import Completion
 from .session import Job
 
 if TYPE_CHECKING:
-    from tasks.core import Item, Task
+    from tasks.core import Item, ItemSource
 
     from ..engines import Engine, RoleEngine
     from ..engines.types import Request
@@ -35,7 +35,7 @@ class Cell:
     items: Sequence[Item]
     engine: RoleEngine
     """The RoleEngine answering this cell."""
-    task: Task
+    task: ItemSource
     scope: dict[str, Any]
 
 

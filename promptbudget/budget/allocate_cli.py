@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cli_support import EXIT_OK, check_output_path, run_command
 from ..errors import UsageError
@@ -21,6 +21,10 @@ from .classifier import COMPLEXITY_CLASSES, ComplexityClassifier, default_classi
 from .history import History, append_entries, learn_from_history, read_history
 from .setting_sweep import DEFAULT_MODEL
 from .use import answer_and_record, load_scorer, parse_verdict, setting_of
+
+if TYPE_CHECKING:
+    from ..engines import Engine
+    from .outcomes import AnsweredOutcome
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocator, answer: Any,
+def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocator, answer: Engine,
            prompt: str | None) -> AllocationDecision:
     if args.complexity is not None:
         classification = given_classification(args.complexity)
@@ -151,8 +155,8 @@ def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocato
                             model=answer.model_string)
 
 
-def build_output(args: argparse.Namespace, answer: Any, policy: Policy, decision: AllocationDecision,
-                 history: History | None, outcome: dict[str, Any] | None, runtime: Runtime) -> dict[str, Any]:
+def build_output(args: argparse.Namespace, answer: Engine, policy: Policy, decision: AllocationDecision,
+                 history: History | None, outcome: AnsweredOutcome | None, runtime: Runtime) -> dict[str, Any]:
     output = {"model": answer.model_string, "policy_file": args.policy, **decision.to_dict()}
     output["warnings"][:0] = engine_warnings(answer)
     learned_on = policy.source.get("model") if args.policy else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...cli_support import check_output_path
 from ...engines import Engine, RoleEngine, Thinking
@@ -19,6 +19,9 @@ from ..allocator import Setting, parse_budget_list, parse_effort_list
 from ..classifier import ComplexityClassifier, default_classifier_model
 from .config import ADAPTIVE_ALLOWANCE, DEFAULT_SWEEP_BUDGETS, SweepConfig
 from .items import load_items_source, read_system_prompt
+
+if TYPE_CHECKING:
+    from tasks.core import Item, ItemSource
 
 
 @dataclass
@@ -121,11 +124,11 @@ def plan_settings(config: SweepConfig, engine: Engine, caps: Capabilities, warni
 @dataclass
 class BudgetSweepPlan:
     config: SweepConfig
-    task: Any
+    task: ItemSource
     task_name: str
     graded: bool
     system_prompt: str
-    items: dict[str, list[Any]]
+    items: dict[str, list[Item]]
     """Items per split, in the order they are swept (learn split first)."""
     answer_engine: Engine
     classifier: ComplexityClassifier
@@ -177,11 +180,11 @@ def make_plan(config: SweepConfig, runtime: Runtime,
                      enforcement, settings, output, policy_output, warnings)
 
 
-def _choose_items(config: SweepConfig, task: Any, warnings: list[str]) -> dict[str, list[Any]]:
+def _choose_items(config: SweepConfig, task: ItemSource, warnings: list[str]) -> dict[str, list[Item]]:
     """Items per split, learn split first; a case study takes the first item of --split only."""
     splits = [s for s in (config.learn_split, config.split) if s is not None]
     limit = 1 if config.case_study else config.samples
-    items: dict[str, list[Any]] = {}
+    items: dict[str, list[Item]] = {}
     for split in splits:
         chosen = list(task.split(split))[:limit]
         if not chosen:
