@@ -8,7 +8,7 @@ Agg canvas, so nothing depends on the interactive backend or on global pyplot st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -16,6 +16,9 @@ from matplotlib.figure import Figure
 from ..experiment.slugs import slug
 from ..stats import pareto_front
 from .plots_by_setting import FIGURES, main_rows, message_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 FIGURE_NAMES = ("accuracy_vs_budget", "cost_vs_accuracy", "budget_use", *FIGURES, "allocator_comparison")
 CLASS_COLORS = {"simple": "#4daf4a", "medium": "#377eb8", "complex": "#ff7f00", "very_complex": "#e41a1c"}
@@ -49,7 +52,7 @@ def _title(results: dict[str, Any]) -> str:
     return f"{results['task']['name']} on {results['engine']['model']}"
 
 
-def _setup_x(ax: Any, xs: list[float], labels: list[str], log: bool, results: dict[str, Any]) -> None:
+def _setup_x(ax: Axes, xs: list[float], labels: list[str], log: bool, results: dict[str, Any]) -> None:
     if log:
         ax.set_xscale("log", base=2)
         ax.set_xlabel("thinking budget (tokens, log scale)")
@@ -60,7 +63,7 @@ def _setup_x(ax: Any, xs: list[float], labels: list[str], log: bool, results: di
     ax.minorticks_off()
 
 
-def _finish_accuracy_axis(ax: Any, title: str) -> None:
+def _finish_accuracy_axis(ax: Axes, title: str) -> None:
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("accuracy")
     ax.set_title(title)

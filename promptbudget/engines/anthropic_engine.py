@@ -63,7 +63,8 @@ class AnthropicEngine(Engine):
     def __init__(self, model: str, *, api_key: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, timeout_s: float = 600.0,
                  capabilities_dir: str | os.PathLike | None = None,
-                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, client: AnthropicClient | None = None, **kwargs: Any):
+                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, client: AnthropicClient | None = None,
+                 **kwargs: Any):
         super().__init__(model, **kwargs)
         import anthropic
 

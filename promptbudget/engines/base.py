@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..cache import CacheWriteError, RequestCache, cache_key
-from ..ledger import CallRecord, Ledger
+from ..ledger import CallIntent, CallRecord, Ledger
 from ..pricing import Price, PriceTable, load_prices
 from .capabilities import Capabilities
 from .types import ROLES, Completion, Request, Thinking, Usage
@@ -106,8 +106,9 @@ class Engine(ABC):
         intent whose worst case is reported as unaccounted."""
         price, worst = self.price(), self.worst_case_cost(request) or 0.0
         free = price is not None and worst == 0.0  # nothing to account for: no intent, no fsync
-        intent = None if free else {"role": role, "engine": self.engine_name, "model": self.model,
-                                    "cache_key": key, "price": price.to_dict() if price else None}
+        intent: CallIntent | None = None if free else {
+            "role": role, "engine": self.engine_name, "model": self.model, "cache_key": key,
+            "price": price.to_dict() if price else None}
         call_id = self.ledger.begin_call(worst, intent)
         failed, cache_failure = True, None
         try:
