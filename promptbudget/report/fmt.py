@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..records.run import SavedStats
+
 DASH = "\u2014"
 
 
@@ -16,13 +18,13 @@ def acc(value: Any) -> str:
     return DASH if _bad(value) else f"{float(value):.3f}"
 
 
-def ci(summary: dict[str, Any] | None) -> str:
+def ci(summary: SavedStats | None) -> str:
     """`0.583 [0.320, 0.807]` from an evaluation summary."""
-    if not summary or _bad(summary.get("accuracy")):
+    if summary is None or _bad(summary.accuracy):
         return DASH
-    low, high = summary.get("accuracy_low"), summary.get("accuracy_high")
+    low, high = summary.accuracy_low, summary.accuracy_high
     interval = "" if _bad(low) or _bad(high) else f" [{float(low):.3f}, {float(high):.3f}]"
-    return f"{float(summary['accuracy']):.3f}{interval}"
+    return f"{float(summary.accuracy):.3f}{interval}"
 
 
 def tok(value: Any) -> str:

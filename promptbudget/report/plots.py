@@ -109,7 +109,7 @@ def token_boxplot_png(points: list[Any], basis: str, path: Path, task: str | Non
     the mean as a diamond and p90/p99 as ticks, on a log axis."""
     if not points:
         return None
-    data = [[max(1.0, float(i.get("output_tokens") or 0)) for i in p.items] for p in points]
+    data = [[max(1.0, float(i.output_tokens)) for i in p.items] for p in points]
     fig, ax = plt.subplots(figsize=(max(8, 0.35 * len(points) + 3), 5.5))
     ax.boxplot(data, whis=(1, 99), showmeans=True, meanprops={"marker": "D", "markerfacecolor": "#E69F00",
                                                                "markeredgecolor": "#333", "markersize": 4},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...records.run import SavedLadderTry, SavedMove, SavedStats, SavedStep
 from .. import charts
 from ..analysis import task_slug
 from ..load import LoadedResults, Run
@@ -16,13 +17,14 @@ EXCERPT = 80
 
 def uses_ladder(run: Run) -> bool:
     """A joint search: more than one thinking setting (a prompt-only run records a one-rung ladder)."""
-    return len(run.data.get("ladder") or []) > 1 and bool(run.data.get("pair_validation"))
+    return len(run.record.ladder or []) > 1 and bool(run.record.pair_validation)
 
 
-def setting_label(run: Run, rung: Any) -> str:
-    ladder = run.data.get("ladder") or []
+def setting_label(run: Run, rung: int | None) -> str:
+    ladder = run.record.ladder or []
     if isinstance(rung, int) and 0 <= rung < len(ladder):
-        return str(ladder[rung].get("label", f"rung {rung}"))
+        label = ladder[rung].label
+        return f"rung {rung}" if label is None else label
     return "—" if rung is None else f"rung {rung}"
 
 
@@ -32,7 +34,7 @@ def excerpt(text: str) -> str:
 
 
 def front_keys(run: Run) -> set[tuple[int, int]]:
-    pairs = (run.data.get("pareto") or {}).get("pairs") or []
+    pairs = run.record.pareto.pairs if run.record.pareto is not None else []
     return {(int(p["version"]), int(p["rung"])) for p in pairs}
 
 
@@ -40,53 +42,59 @@ def pairs(run: Run) -> list[dict[str, Any]]:
     """The run's complete pair evaluations, as recorded in `pair_validation`, cheapest first."""
     on_front = front_keys(run)
     out = []
-    for key, record in (run.data.get("pair_validation") or {}).items():
-        summary = (record or {}).get("summary") or {}
-        if not summary.get("n") or record.get("complete", True) is False:
+    for key, record in (run.record.pair_validation or {}).items():
+        summary = record.summary
+        if not summary.n or record.complete is False:
             continue
-        version, rung = int(record["prompt_version"]), int(record["rung"])
+        version, rung = record.prompt_version, record.rung
         out.append({"key": key, "version": version, "rung": rung, "setting": setting_label(run, rung),
-                    "accuracy": float(summary["accuracy"]), "tokens": float(summary["mean_output_tokens"]),
-                    "n": int(summary["n"]), "summary": summary, "on_front": (version, rung) in on_front,
+                    "accuracy": float(summary.accuracy), "tokens": float(summary.mean_output_tokens),
+                    "n": summary.n, "summary": summary, "on_front": (version, rung) in on_front,
                     "prompt": excerpt(run.prompt_text(version))})
     return sorted(out, key=lambda p: (p["tokens"], -p["accuracy"], p["version"], p["rung"]))
 
 
+def _step_row(run: Run, s: SavedStep) -> dict[str, Any]:
+    move = s.move or SavedMove(kind="prompt", from_rung=s.rung, to_rung=s.rung)
+    from_rung = move.from_rung if "from_rung" in move.model_fields_set else s.rung
+    to_rung = move.to_rung if "to_rung" in move.model_fields_set else s.rung
+    return {"stage": "step", "step": s.index, "epoch": s.epoch, "focus": s.focus, "kind": move.kind,
+            "version": s.prompt_version, "candidate": s.candidate_version,
+            "from_rung": from_rung, "to_rung": to_rung,
+            "from": setting_label(run, from_rung), "to": setting_label(run, to_rung),
+            "accepted": bool(s.decision and s.decision.accepted), "why": move.why,
+            "reason": s.decision.reason if s.decision else ""}
+
+
+def _tried_row(run: Run, t: SavedLadderTry) -> dict[str, Any]:
+    against = t.against or [None, None]
+    return {"stage": "ladder stage", "step": None, "epoch": None, "focus": None, "kind": "thinking",
+            "version": t.version, "candidate": t.version,
+            "from_rung": against[1], "to_rung": t.rung,
+            "from": setting_label(run, against[1]), "to": setting_label(run, t.rung),
+            "accepted": bool(t.decision and t.decision.accepted),
+            "why": f"prompt v{t.version} at {t.setting} against v{against[0]} at "
+                   f"{setting_label(run, against[1])} ({t.evaluated} of {t.of} items)",
+            "reason": t.decision.reason if t.decision else ""}
+
+
 def path(run: Run) -> list[dict[str, Any]]:
     """Each step's move (prompt or thinking, from and to rung) and its decision, then the ladder stage's tries."""
-    rows = []
-    for s in run.steps:
-        move = s.get("move") or {}
-        decision = s.get("decision") or {}
-        rows.append({"stage": "step", "step": s.get("index"), "epoch": s.get("epoch"), "focus": s.get("focus"),
-                     "kind": move.get("kind", "prompt"), "version": s.get("prompt_version"),
-                     "candidate": s.get("candidate_version"),
-                     "from_rung": move.get("from_rung", s.get("rung")), "to_rung": move.get("to_rung", s.get("rung")),
-                     "from": setting_label(run, move.get("from_rung", s.get("rung"))),
-                     "to": setting_label(run, move.get("to_rung", s.get("rung"))),
-                     "accepted": bool(decision.get("accepted")), "why": move.get("why", ""),
-                     "reason": decision.get("reason", "")})
-    stage = run.data.get("ladder_stage") or {}
-    for t in stage.get("tried") or []:
-        against = t.get("against") or [None, None]
-        decision = t.get("decision") or {}
-        rows.append({"stage": "ladder stage", "step": None, "epoch": None, "focus": None, "kind": "thinking",
-                     "version": t.get("version"), "candidate": t.get("version"),
-                     "from_rung": against[1], "to_rung": t.get("rung"),
-                     "from": setting_label(run, against[1]), "to": setting_label(run, t.get("rung")),
-                     "accepted": bool(decision.get("accepted")),
-                     "why": f"prompt v{t.get('version')} at {t.get('setting')} against v{against[0]} at "
-                            f"{setting_label(run, against[1])} ({t.get('evaluated')} of {t.get('of')} items)",
-                     "reason": decision.get("reason", "")})
-    return rows
+    stage = run.record.ladder_stage
+    return ([_step_row(run, s) for s in run.steps]
+            + [_tried_row(run, t) for t in (stage.tried if stage is not None else [])])
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def pair_tip(p: dict[str, Any]) -> list[str]:
-    s = p["summary"]
+    s: SavedStats = p["summary"]
     return [f"prompt v{p['version']} · {p['setting']}",
-            f"validation accuracy {s['accuracy']:.3f} [{s.get('accuracy_low', 0):.3f}, "
-            f"{s.get('accuracy_high', 1):.3f}], n={p['n']}",
-            f"mean billed output tokens {s['mean_output_tokens']:.1f}", p["prompt"]] + (
+            f"validation accuracy {s.accuracy:.3f} [{_or(s.accuracy_low, 0):.3f}, "
+            f"{_or(s.accuracy_high, 1):.3f}], n={p['n']}",
+            f"mean billed output tokens {s.mean_output_tokens:.1f}", p["prompt"]] + (
         ["on the Pareto front"] if p["on_front"] else [])
 
 
@@ -126,7 +134,7 @@ class DecisionSection:
             out.append({"run": run, "name": figure_name(run, several), "pairs": points,
                         "chart": pairs_chart(run, points) if points else None, "path": path(run),
                         "front": sum(p["on_front"] for p in points),
-                        "chosen": (run.data.get("ladder_stage") or {}).get("chosen")})
+                        "chosen": run.record.ladder_stage.chosen if run.record.ladder_stage else None})
         return {"runs": out}
 
     def save_pngs(self, results: LoadedResults, plots_dir: Path) -> list[Path]:

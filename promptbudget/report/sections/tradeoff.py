@@ -10,12 +10,16 @@ from ..load import LoadedResults, Run
 from ..options import ReportOptions
 
 
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 def point_tip(p: Point, extra: list[str] | None = None) -> list[str]:
     s = p.summary
-    lines = [f"{p.basis}: accuracy {s['accuracy']:.3f} [{s.get('accuracy_low', 0):.3f}, "
-             f"{s.get('accuracy_high', 1):.3f}], n={p.n}",
-             f"mean tokens {s['mean_output_tokens']:.1f}, median {s.get('median_output_tokens', 0):.0f}, "
-             f"p90 {s.get('p90_output_tokens', 0):.0f}"]
+    lines = [f"{p.basis}: accuracy {p.accuracy:.3f} [{_or(s.accuracy_low, 0):.3f}, "
+             f"{_or(s.accuracy_high, 1):.3f}], n={p.n}",
+             f"mean tokens {p.tokens:.1f}, median {_or(s.median_output_tokens, 0):.0f}, "
+             f"p90 {_or(s.p90_output_tokens, 0):.0f}"]
     runs = ", ".join(r.label for r in p.runs[:4]) + (f" +{len(p.runs) - 4} more" if len(p.runs) > 4 else "")
     lines.append(f"prompt v{p.version} of run {runs}")
     return lines + (extra or [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from promptbudget.records.ledger import SavedUnaccounted
 from promptbudget.report.load import load_results
 
 
@@ -111,6 +112,6 @@ def test_a_killed_run_with_calls_in_flight_reports_them_as_unaccounted(small_res
     store.end("b", "failed")
     loaded = load_results(small_results)
     (run,) = [r for r in loaded.runs if r.live_ledger is not None]
-    assert run.live_ledger["unaccounted"] == {"calls": 1, "worst_case_usd": 0.25, "unpriced_calls": 0}
-    assert run.live_ledger["total"]["billed_usd"] == 0.01
+    assert run.live_ledger.unaccounted == SavedUnaccounted(calls=1, worst_case_usd=0.25, unpriced_calls=0)
+    assert run.live_ledger.total.billed_usd == 0.01
     assert any("1 calls were in flight" in w and "up to $0.2500 unaccounted" in w for w in loaded.warnings)
