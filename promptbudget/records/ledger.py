@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .base import Part
+from .numbers import Number
 
 
 class SavedTotals(Part):
@@ -13,17 +14,21 @@ class SavedTotals(Part):
 
     calls: int = 0
     cached_calls: int = 0
+    retries: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     thinking_tokens: int = 0
-    cost_usd: Optional[float] = None
-    billed_usd: Optional[float] = None
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cost_usd: Optional[Number] = None
+    billed_usd: Optional[Number] = None
     unpriced_calls: int = 0
+    engine_calls: Optional[int] = None
 
 
 class SavedUnaccounted(Part):
     calls: int = 0
-    worst_case_usd: float = 0.0
+    worst_case_usd: Number = 0
     unpriced_calls: int = 0
 
 

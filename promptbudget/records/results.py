@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Optional
 
 from .base import Part, Record
+from .numbers import Number
 from .run import SavedStats
 
 JsonObject = dict[str, Any]
@@ -21,8 +22,8 @@ class SweepRow(Part):
     status: str
     weights: Optional[str] = None
     """The weighting's label, "0.5/0.5"."""
-    accuracy_weight: Optional[float] = None
-    efficiency_weight: Optional[float] = None
+    accuracy_weight: Optional[Number] = None
+    efficiency_weight: Optional[Number] = None
     seed: Optional[Any] = None
     error: Optional[str] = None
     final_accuracy: Optional[float] = None

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from .base import Part, Record
 from .ledger import SavedLedger
+from .numbers import Number
 from .run_setup import SavedConfig, SavedEngines, SavedRung, SavedTask
 
 JsonObject = dict[str, Any]
@@ -116,7 +117,7 @@ class SavedStep(Part):
 class SavedMcNemar(Part):
     b: Optional[int] = None
     c: Optional[int] = None
-    p_value: Optional[float] = None
+    p_value: Optional[Number] = None
 
 
 class SavedComparison(Part):

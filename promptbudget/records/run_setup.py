@@ -6,12 +6,17 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .base import Part
+from .numbers import Number
 
 
 class SavedTask(Part):
     """The task and the items its validation and test sets were drawn from."""
 
     name: Optional[str] = None
+    train: Optional[int] = None
+    val: Optional[int] = None
+    test: Optional[int] = None
+    """How many items each split of the task has."""
     val_ids: list[str] = []
     test_ids: list[str] = []
 
@@ -43,8 +48,8 @@ class SavedConfig(Part):
 
     task: Optional[str] = None
     model: Optional[str] = None
-    accuracy_weight: float = 0.0
-    efficiency_weight: float = 0.0
+    accuracy_weight: Number = 0.0
+    efficiency_weight: Number = 0.0
     seed: Optional[Any] = None
     run_validation: Optional[bool] = True
     batch_size: Optional[int] = None
