@@ -302,3 +302,24 @@ def test_a_run_with_no_validated_candidate_renders_and_plots(small_results, tmp_
     assert [len(chart["series"]) for chart in run_entry["trajectory"]["charts"]] == [1, 1]
     written = trajectories_png(results, tmp_path / "trajectories.png")
     assert written is not None and written.stat().st_size > 0
+
+
+def test_a_plugin_gets_the_files_typed_record(small_results, tmp_path, monkeypatch):
+    from promptbudget.records import BudgetSweepResults
+
+    seen = []
+    module = types.ModuleType("typed_budget_section")
+    module.context = lambda record: seen.append(("context", record)) or {"title": f"on {record.task.name}"}
+    module.save_pngs = lambda record, plots_dir: seen.append(("save_pngs", record)) or []
+    monkeypatch.setitem(sys.modules, "typed_budget_section", module)
+    (small_results / "budget.json").write_text(json.dumps(fixture_data("budget_sweep.json")))
+    section = PluginSection(id="budget", title="Thinking budgets", kinds=("budget_sweep",),
+                            context_module="typed_budget_section", plots_module="typed_budget_section")
+    results = load_results(small_results)
+    assert section.save_pngs(results, tmp_path / "plots") == []
+    report = render(results, options(small_results, tmp_path), sections=[section])
+    (doc,) = results.documents("budget_sweep")
+    assert [name for name, _ in seen] == ["save_pngs", "context"]
+    assert all(record is doc.record for _, record in seen)
+    assert isinstance(doc.record, BudgetSweepResults)
+    assert f"on {doc.record.task.name}" in report.html
