@@ -114,9 +114,12 @@ def _outcome(accepted: bool, version: int | None, cand: SavedCandidateValidation
     return "reverted"
 
 
-def _trajectory_charts(run: Run, acc_current: list, tok_current: list, acc_cand: list, tok_cand: list,
-                       bands: list) -> list[dict[str, Any]]:
-    def series(current: list, cand: list) -> list[dict[str, Any]]:
+Points = list[charts.ChartPoint]
+
+
+def _trajectory_charts(run: Run, acc_current: Points, tok_current: Points, acc_cand: Points, tok_cand: Points,
+                       bands: list[charts.Band]) -> list[charts.Chart]:
+    def series(current: Points, cand: Points) -> list[charts.Series]:
         return [{"name": "current prompt", "color": "#2a5bd7", "line": True, "points": current},
                 {"name": "candidates (\u25cf accepted, \u2715 reverted)", "color": "#555555", "points": cand}]
 
