@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from ...records import SweepSummary
@@ -134,52 +135,80 @@ def _trajectory_charts(run: Run, acc_current: Points, tok_current: Points, acc_c
     ]
 
 
-def _step_row(step: SavedStep, x: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StepRow:
     """One step as the steps table shows it: its batch, gate, validation, and decision."""
+
+    x: int
+    """The step's position on the trajectory charts (0 is the initial prompt)."""
+    epoch: int
+    focus: str
+    batch: SavedStats | None
+    version: int | None
+    """The candidate's prompt version (None: the optimizer proposed none)."""
+    old: SavedStats | None
+    new: SavedStats | None
+    partial: bool
+    """The candidate's validation stopped early."""
+    evaluated: int | None
+    of: int | None
+    gate_old: SavedStats | None
+    gate_new: SavedStats | None
+    accepted: bool
+    outcome: str
+    reason: str
+    optimizer_error: str | None
+    feedback: list[str]
+
+
+def _step_row(step: SavedStep) -> StepRow:
     cand, gate, decision = step.candidate_validation, step.minibatch_gate or {}, step.decision
     accepted = bool(decision and decision.accepted)
     partial = (cand is not None and cand.evaluated is not None and cand.of is not None
                and cand.evaluated < cand.of)
-    return {"x": x, "epoch": step.epoch + 1, "focus": step.focus or "?", "batch": step.batch_summary,
-            "version": step.candidate_version, "old": cand.old if cand else None, "new": cand.new if cand else None,
-            "partial": partial, "evaluated": cand.evaluated if cand else None, "of": cand.of if cand else None,
-            "gate_old": gate.get("old"), "gate_new": gate.get("new"), "accepted": accepted,
-            "outcome": _outcome(accepted, step.candidate_version, cand, step.minibatch_gate),
-            "reason": decision.reason if decision else "", "optimizer_error": step.optimizer_error,
-            "feedback": list(step.feedback)}
+    return StepRow(x=step.index + 1, epoch=step.epoch + 1, focus=step.focus or "?", batch=step.batch_summary,
+                   version=step.candidate_version, old=cand.old if cand else None, new=cand.new if cand else None,
+                   partial=partial, evaluated=cand.evaluated if cand else None, of=cand.of if cand else None,
+                   gate_old=gate.get("old"), gate_new=gate.get("new"), accepted=accepted,
+                   outcome=_outcome(accepted, step.candidate_version, cand, step.minibatch_gate),
+                   reason=decision.reason if decision else "", optimizer_error=step.optimizer_error,
+                   feedback=list(step.feedback))
 
 
-def _candidate_tip(row: dict[str, Any]) -> list[str]:
-    new: SavedStats = row["new"]
-    items = (f"{row['evaluated']} of {row['of']} validation items (stopped early: no remaining item "
-             "could change the decision)" if row["partial"] else f"n={new.n}")
-    return [f"step {row['x']} (epoch {row['epoch']}), focus: {row['focus']}",
-            f"candidate v{row['version']}: accuracy {new.accuracy:.3f} [{new.accuracy_low:.3f}, "
+def _candidate_tip(row: StepRow, new: SavedStats) -> list[str]:
+    items = (f"{row.evaluated} of {row.of} validation items (stopped early: no remaining item "
+             "could change the decision)" if row.partial else f"n={new.n}")
+    return [f"step {row.x} (epoch {row.epoch}), focus: {row.focus}",
+            f"candidate v{row.version}: accuracy {new.accuracy:.3f} [{new.accuracy_low:.3f}, "
             f"{new.accuracy_high:.3f}], {items}",
-            f"mean tokens {new.mean_output_tokens:.1f}", f"{row['outcome']}: {row['reason']}"]
+            f"mean tokens {new.mean_output_tokens:.1f}", f"{row.outcome}: {row.reason}"]
 
 
 def trajectory(run: Run) -> dict[str, Any]:
     validation = run.validation
     start = validation[0].summary if 0 in validation else None
     current = start
-    acc_current, tok_current, acc_cand, tok_cand, bands, rows = [], [], [], [], [], []
+    acc_current: Points = []
+    tok_current: Points = []
+    acc_cand: Points = []
+    tok_cand: Points = []
+    bands: list[charts.Band] = []
+    rows: list[StepRow] = []
     if start:
         tip = ["initial prompt (v0)", f"accuracy {start.accuracy:.3f} (n={start.n})",
                f"mean tokens {start.mean_output_tokens:.1f}"]
         acc_current.append(charts.point(0, start.accuracy, tip, symbol="star", size=6))
         tok_current.append(charts.point(0, start.mean_output_tokens, tip, symbol="star", size=6))
     for step in run.steps:
-        x = step.index + 1
-        row = _step_row(step, x)
-        old, new = row["old"], row["new"]
-        bands.append({"x0": x - 0.5, "x1": x + 0.5, "color": charts.FOCUS_BANDS.get(row["focus"], "#eee")})
+        row = _step_row(step)
+        x, old, new = row.x, row.old, row.new
+        bands.append({"x0": x - 0.5, "x1": x + 0.5, "color": charts.FOCUS_BANDS.get(row.focus, "#eee")})
         if new is not None and new.n:
-            style = ({"symbol": "circle", "color": "#1a7f37", "size": 5.5} if row["accepted"]
+            style = ({"symbol": "circle", "color": "#1a7f37", "size": 5.5} if row.accepted
                      else {"symbol": "cross", "color": "#c62828", "size": 4.5})
-            acc_cand.append(charts.point(x, new.accuracy, _candidate_tip(row), **style))
-            tok_cand.append(charts.point(x, new.mean_output_tokens, _candidate_tip(row), **style))
-        if row["accepted"] and new is not None:
+            acc_cand.append(charts.point(x, new.accuracy, _candidate_tip(row, new), **style))
+            tok_cand.append(charts.point(x, new.mean_output_tokens, _candidate_tip(row, new), **style))
+        if row.accepted and new is not None:
             current = new
         elif old is not None and old.n:
             current = old

@@ -168,7 +168,7 @@ def test_trajectory_marks_accept_revert_and_gate(small_results, tmp_path):
             if step.decision.accepted:
                 version = step.candidate_version
             assert point["y"] == run.validation[version].summary.accuracy
-        outcomes += [row["outcome"] for row in traj["rows"]]
+        outcomes += [row.outcome for row in traj["rows"]]
     assert {"accepted", "reverted", "rejected at gate"} <= set(outcomes)
     assert "rejected at gate" in report.html
 
