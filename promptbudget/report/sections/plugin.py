@@ -43,7 +43,7 @@ SKIP_FACTS = {"title", "status", "error", "warnings", "notes", "charts", "compar
 MAX_EMBEDDED_PNG = 2_000_000  # bytes per image
 
 
-def _budget_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _budget_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.budget: accuracy against the cost axis, with its Pareto settings ringed."""
     series = (ctx.get("series") or {}).get("cost_vs_accuracy") or {}
     front = set(series.get("pareto") or [])
@@ -73,7 +73,7 @@ BY_SETTING_CHARTS = (
 )
 
 
-def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _by_setting_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.budget: the notebook's time, tokens and cost views, and accuracy per dollar."""
     series = ctx.get("series") or {}
     rows = series.get("by_setting") or []
@@ -95,7 +95,7 @@ def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _confidence_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _confidence_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.confidence: risk-coverage curves, one series per cell."""
     series = []
     for index, cell in enumerate(ctx.get("risk_coverage") or []):
@@ -112,7 +112,10 @@ def _confidence_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
                             caption="Selective risk against coverage (lower is better)")]
 
 
-CHART_ADAPTERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+ChartAdapter = Callable[[dict[str, Any]], list[charts.Chart]]
+"""Charts from a plug-in's own series in its context (a plain JSON object)."""
+
+CHART_ADAPTERS: dict[str, ChartAdapter] = {
     "budget": _budget_charts,
     "confidence": _confidence_charts,
 }
@@ -273,8 +276,7 @@ def _table(key: str, value: dict[str, Any]) -> dict[str, Any]:
             "numeric": numeric, "notes": extras + _strings(value.get("notes"))}
 
 
-def normalize(raw: dict[str, Any], adapter: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
-              ) -> dict[str, Any]:
+def normalize(raw: dict[str, Any], adapter: ChartAdapter | None = None) -> dict[str, Any]:
     """What the generic template renders, from a plug-in's context."""
     tables, facts = [], []
     for key, value in raw.items():
