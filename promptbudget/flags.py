@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+class ArgumentContainer(Protocol):
+    """An argparse parser or argument group: what flags are added to."""
+
+    def add_argument(self, *name_or_flags: str, **kwargs: Any) -> argparse.Action: ...
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ COMMON: dict[str, Flag] = {
     "system_prompt": Flag("--system_prompt", aliases=("--custom_prompt",), kwargs={"metavar": "TEXT"}),
     "prompt_file": Flag("--prompt_file", kwargs={"metavar": "FILE"},
                         help="file holding the system prompt (UTF-8)"),
+    "question_file": Flag("--question_file", kwargs={"metavar": "FILE"},
+                          help="file holding the question: the user prompt, not the system prompt (UTF-8)"),
     "samples": Flag("--samples", kwargs={"type": int, "metavar": "N"}),
     "seed": Flag("--seed", kwargs={"type": int}, help="seed of the fixed item subsets"),
     "num_threads": Flag("--num_threads", kwargs={"type": int}, help="answer calls in flight at once"),
@@ -58,7 +66,7 @@ COMMON: dict[str, Flag] = {
 }
 
 
-def add_flag(parser: Any, concept: str, *, help: str | None = None, **overrides: Any) -> argparse.Action:
+def add_flag(parser: ArgumentContainer, concept: str, *, help: str | None = None, **overrides: Any) -> argparse.Action:
     """Add the shared flag `concept` to a parser or argument group (default, help, metavar may differ)."""
     spec = COMMON[concept]
     kwargs = {**spec.kwargs, **overrides}

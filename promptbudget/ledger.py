@@ -18,10 +18,30 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from .engines.types import Completion, Usage
 from .errors import BudgetExceeded
+
+class CallIntent(TypedDict, total=False):
+    """Paid work about to start, on disk before it does: a line of the run's journal of paid calls."""
+
+    role: str
+    engine: str
+    model: str
+    price: dict[str, float] | None
+    """The price it will be billed at (None: a model with no price, its worst case unknown)."""
+    cache_key: str | None
+    """A synchronous call: the request it makes (its reply lands in the cache under this key)."""
+    calls: int
+    """A batch: the requests it holds."""
+    batch_id: str | None
+    call_id: str
+    """Set by the ledger, with `time`, `worst_case_usd` and `scope`."""
+    time: float
+    worst_case_usd: float
+    scope: dict[str, Any]
+
 
 _scope: ContextVar[dict[str, Any]] = ContextVar("promptbudget_call_scope", default={})
 
@@ -122,7 +142,7 @@ class Totals:
 class CallJournal(Protocol):
     """Durable intents: `begin` must be on disk before the call is made."""
 
-    def begin(self, intent: dict[str, Any]) -> None: ...
+    def begin(self, intent: CallIntent) -> None: ...
 
     def end(self, call_id: str, outcome: str) -> None: ...
 
@@ -135,12 +155,12 @@ class Unaccounted:
     worst_case_usd: float = 0.0
     unpriced_calls: int = 0
     """Of `calls`, those to a model with no price: their worst case is unknown, not in the sum."""
-    intents: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
+    intents: tuple[CallIntent, ...] = field(default=(), compare=False, repr=False)
     """The open intents counted (a batch's intent counts its `calls` requests)."""
 
     @classmethod
-    def of(cls, intents: list[dict[str, Any]]) -> Unaccounted:
-        def calls(intent: dict[str, Any]) -> int:
+    def of(cls, intents: list[CallIntent]) -> Unaccounted:
+        def calls(intent: CallIntent) -> int:
             return int(intent.get("calls") or 1)
 
         return cls(sum(calls(intent) for intent in intents), sum(intent.get("worst_case_usd") or 0.0 for intent in intents),
@@ -249,7 +269,7 @@ class Ledger:
             return ""
         return f" (+ up to ${self._unaccounted.worst_case_usd:.4f} a kill left unaccounted)"
 
-    def begin_call(self, worst_case_usd: float, intent: dict[str, Any] | None) -> str:
+    def begin_call(self, worst_case_usd: float, intent: CallIntent | None) -> str:
         """Reserve a paid call's worst case, then put its intent (None: a free call has none) on
         disk. Returns the call id."""
         self.reserve(worst_case_usd)
@@ -259,7 +279,7 @@ class Ledger:
             self.release(worst_case_usd)
             raise
 
-    def open_intent(self, worst_case_usd: float, intent: dict[str, Any] | None) -> str:
+    def open_intent(self, worst_case_usd: float, intent: CallIntent | None) -> str:
         """Put the intent of paid work (None: free, no intent) on disk, without reserving: a
         batch reserves its worst case itself. Returns its call id."""
         call_id = uuid.uuid4().hex

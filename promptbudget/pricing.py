@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engines.types import Usage
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .engines import Engine
 
 _FIELDS = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
 
@@ -81,7 +84,7 @@ def _usd_per_million(value: Any, source: str, model: str, field: str) -> float:
     return float(value)
 
 
-def require_prices(engines: Iterable[Any], cap_flag: str) -> None:
+def require_prices(engines: Iterable[Engine], cap_flag: str) -> None:
     """Before any call: a spending cap needs every paid model's price (local and mock are free)."""
     for engine in engines:
         if engine.price() is None:

@@ -34,8 +34,8 @@ class RuntimeConfig(RuntimeSettings):
     """The runtime settings of one command, checked before anything is built."""
 
     @classmethod
-    def of(cls, settings: Any) -> "RuntimeConfig":
-        """The runtime part of a command's settings (any object with the same field names)."""
+    def of(cls, settings: RuntimeSettings | argparse.Namespace) -> "RuntimeConfig":
+        """The runtime part of a command's settings (a config holding them, or parsed flags)."""
         return cls(**{f.name: getattr(settings, f.name) for f in fields(RuntimeSettings)})
 
     @classmethod

@@ -9,7 +9,7 @@ licensed, see the LICENSE files there); custom tasks: ``jsonl:PATH[::SCORER]``.
 Nothing is downloaded at run time.
 """
 
-from .core import Item, Score, Task, format_question
+from .core import Grader, Item, ItemSource, Score, Task, format_question
 from .custom import TaskFileError
 from .registry import UnknownTaskError, list_tasks, load_task
 from .scoring import (
@@ -24,8 +24,10 @@ from .scoring import (
 __all__ = [
     "BBH_TASK_SCORERS",
     "SCORER_NAMES",
+    "Grader",
     "InvalidGoldError",
     "Item",
+    "ItemSource",
     "Score",
     "Scorer",
     "Task",

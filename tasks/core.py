@@ -1,9 +1,10 @@
-"""The value types shared by the whole package: items, scores and tasks."""
+"""The value types shared by the whole package: items, scores and tasks, and the two roles
+answering code reads them through (`Grader`, `ItemSource`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional, Protocol
 
 if TYPE_CHECKING:
     from .scoring import Scorer
@@ -32,6 +33,36 @@ class Score:
     correct: bool
     extracted: Optional[str]
     failure: Optional[Failure]
+
+
+class Grader(Protocol):
+    """What answering code asks of a scorer: a `Scorer`, or one that grades nothing (ungraded prompts)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def score(self, response: str, gold: str, *, truncated: bool = False) -> Score: ...
+
+    def has_answer(self, response: str, *, truncated: bool = False) -> bool: ...
+
+    def extract(self, response: str, *, truncated: bool = False) -> Optional[str]: ...
+
+
+class ItemSource(Protocol):
+    """What answering code reads of a task: a `Task`, or budget-sweep's `--prompts` set."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def instruction(self) -> str: ...
+
+    @property
+    def scorer(self) -> Grader: ...
+
+    def split(self, name: str) -> list[Item]: ...
+
+    def format_question(self, item: Item) -> str: ...
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import NoReturn
 
 from .core import SPLITS, Item
 from .jsonlines import json_object
@@ -107,12 +107,12 @@ class _NonFiniteNumber(ValueError):
     pass
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     """json.loads accepts NaN, Infinity and -Infinity, which JSON does not."""
     raise _NonFiniteNumber(name)
 
 
-def _answer_text(answer: Any) -> str | None:
+def _answer_text(answer: object) -> str | None:
     if isinstance(answer, bool):
         return str(answer)
     if isinstance(answer, (int, float)):

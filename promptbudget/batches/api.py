@@ -6,9 +6,16 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import EngineError
+
+if TYPE_CHECKING:
+    from anthropic.types.messages import MessageBatchIndividualResponse
+
+    from ..engines.anthropic_engine import AnthropicEngine
+
+T = TypeVar("T")
 
 MAX_REQUESTS = 100_000
 MAX_BYTES = 256 * 1024 * 1024
@@ -62,7 +69,7 @@ class PollStatus:
 class BatchAPI:
     """`client.messages.batches` of one AnthropicEngine, with its retry policy on transient errors."""
 
-    def __init__(self, engine: Any, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, engine: AnthropicEngine, sleep: Callable[[float], None] = time.sleep):
         self.engine = engine
         self.batches = engine.client.messages.batches
         self._anthropic = engine._anthropic
@@ -123,7 +130,7 @@ class BatchAPI:
                 return status
             self._sleep(delay)
 
-    def results(self, batch_id: str) -> Iterator[Any]:
+    def results(self, batch_id: str) -> Iterator[MessageBatchIndividualResponse]:
         """The results, streamed line by line (never the whole file in memory)."""
         decoder = self._call(lambda: self.batches.results(batch_id))
         try:
@@ -131,7 +138,7 @@ class BatchAPI:
         finally:
             decoder.close()
 
-    def _call(self, call: Callable[[], Any]) -> Any:
+    def _call(self, call: Callable[[], T]) -> T:
         anthropic, retry = self._anthropic, self.engine.retry
         attempt = 0
         while True:

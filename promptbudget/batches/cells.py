@@ -11,19 +11,31 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..engines.types import Completion
 from .session import Job
+
+if TYPE_CHECKING:
+    from tasks.core import Item, ItemSource
+
+    from ..engines import Engine, RoleEngine
+    from ..engines.types import Request
+
+
+class CompletesJobs(Protocol):
+    """A BatchSession, or prefetched completions standing in for one."""
+
+    def complete_all(self, jobs: Sequence[Job]) -> list[Completion]: ...
 
 
 @dataclass(frozen=True)
 class Cell:
     prompt: str
-    items: Sequence[Any]
-    engine: Any
+    items: Sequence[Item]
+    engine: RoleEngine
     """The RoleEngine answering this cell."""
-    task: Any
+    task: ItemSource
     scope: dict[str, Any]
 
 
@@ -50,7 +62,7 @@ class Prefetched:
         return [self._by_job[_key(job)] for job in jobs]
 
 
-def prefetch(session: Any, cells: Sequence[Cell]) -> Prefetched:
+def prefetch(session: CompletesJobs, cells: Sequence[Cell]) -> Prefetched:
     jobs = [job for cell in cells for job in cell_jobs(cell)]
     return Prefetched(jobs, session.complete_all(jobs))
 
@@ -59,11 +71,11 @@ class PrefetchedEngine:
     """An engine whose `complete` answers prefetched requests (matched with the caller's call scope)
     and passes any other request to the real engine."""
 
-    def __init__(self, engine: Any, prefetched: Prefetched):
+    def __init__(self, engine: Engine | PrefetchedEngine, prefetched: Prefetched):
         self._engine = engine
         self._prefetched = prefetched
 
-    def complete(self, request: Any, *, role: str = "answer") -> Completion:
+    def complete(self, request: Request, *, role: str = "answer") -> Completion:
         from ..ledger import current_scope
 
         completion = self._prefetched._by_job.get(_key(Job(request, role, current_scope())))
@@ -73,5 +85,5 @@ class PrefetchedEngine:
         return getattr(self._engine, name)
 
 
-def prefetch_jobs(session: Any, jobs: Sequence[Job]) -> Prefetched:
+def prefetch_jobs(session: CompletesJobs, jobs: Sequence[Job]) -> Prefetched:
     return Prefetched(jobs, session.complete_all(jobs))

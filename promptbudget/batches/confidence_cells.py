@@ -7,13 +7,17 @@ find their completions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..confidence.stage_requests import answer_request, confidence_request, item_scope
 from .cells import Job, PrefetchedEngine, prefetch_jobs
 
+if TYPE_CHECKING:
+    from ..confidence.runner import ConfidencePlan
+    from .session import BatchSession
 
-def batched_engine(plan: Any, session: Any) -> Any:
+
+def batched_engine(plan: ConfidencePlan, session: BatchSession) -> PrefetchedEngine:
     """The plan's engine, answering run_item's two calls per (cell, item) from batches."""
     pairs = [(cell, item) for cell in plan.cells for item in plan.items]
     answers = [Job(answer_request(plan, cell, item), "answer", item_scope(cell, item)) for cell, item in pairs]

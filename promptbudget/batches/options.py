@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, cast
 
 from ..errors import UsageError
 from .api import PollPolicy
 from .rate import load_batch_rate
+
+if TYPE_CHECKING:
+    from ..engines import Engine
+    from ..engines.anthropic_engine import AnthropicEngine
+    from ..runtime import RuntimeConfig
+    from .session import BatchSession
+
+
+class ModelRunSettings(Protocol):
+    """A command config that names its model and builds its runtime (an optimize run's config)."""
+
+    model: str
+
+    def runtime(self) -> RuntimeConfig: ...
 
 BATCH_HELP = (
     "send evaluation answer calls through the Message Batches API at half price ({what}); training answers, "
@@ -41,7 +56,8 @@ class BatchConfig:
     batch_poll_s: float = 5.0
 
     @classmethod
-    def of(cls, settings: Any) -> "BatchConfig":
+    def of(cls, settings: object) -> "BatchConfig":
+        """The --batch fields of any config or parsed flags (missing ones take their defaults)."""
         return cls(**{name: getattr(settings, name, default)
                       for name, default in (("batch", False), ("batch_validation", False),
                                             ("batch_fallback", False), ("batch_poll_s", 5.0))})
@@ -65,8 +81,9 @@ class BatchConfig:
         return PollPolicy(first_s=self.batch_poll_s, factor=1.5, max_s=max(60.0, self.batch_poll_s))
 
 
-def build_session(config: BatchConfig, engine: Any, *, prices_path: str | None, quiet: bool = False,
-                  warn=lambda message: print(f"warning: {message}", file=sys.stderr)) -> Any:
+def build_session(config: BatchConfig, engine: Engine, *, prices_path: str | None, quiet: bool = False,
+                  warn: Callable[[str], None] = lambda message: print(f"warning: {message}", file=sys.stderr)
+                  ) -> BatchSession | None:
     """The BatchSession for `engine`, None without --batch or after a fallback; UsageError otherwise.
 
     Checks the engine and server before anything is spent."""
@@ -84,23 +101,25 @@ def build_session(config: BatchConfig, engine: Any, *, prices_path: str | None, 
         return None
     from .progress import BatchProgressBar
 
+    anthropic_engine = cast("AnthropicEngine", engine)  # _unsupported let only the anthropic engine through
     store = BatchStateStore(Path(engine.cache.directory) / "batches")
-    return BatchSession(engine, rate=load_batch_rate(prices_path), store=store, poll=config.poll_policy(),
+    return BatchSession(anthropic_engine, rate=load_batch_rate(prices_path), store=store, poll=config.poll_policy(),
                         on_poll=None if quiet else BatchProgressBar())
 
 
-def _unsupported(engine: Any) -> str | None:
+def _unsupported(engine: Engine) -> str | None:
     if engine.engine_name != "anthropic":
         return f"the {engine.engine_name} engine ({engine.model_string}) has no Message Batches API"
     from .api import BatchAPI
 
-    if not BatchAPI(engine).supported():
-        where = engine.base_url or "the API"
+    anthropic_engine = cast("AnthropicEngine", engine)
+    if not BatchAPI(anthropic_engine).supported():
+        where = anthropic_engine.base_url or "the API"
         return f"{where} has no Message Batches API (/v1/messages/batches answered 404)"
     return None
 
 
-def check_before_spawning(config: Any) -> None:
+def check_before_spawning(config: ModelRunSettings) -> None:
     """For a command whose runs build their own sessions (sweep): refuse --batch once, up front."""
     batch = BatchConfig.of(config)
     if not batch.batch or batch.batch_fallback:

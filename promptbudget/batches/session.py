@@ -16,16 +16,25 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache import cache_key
 from ..engines.anthropic_engine import _to_completion
-from ..engines.types import Completion, Request, Usage
+from ..engines.types import Completion, Request, RequestJson, Usage
 from ..ledger import call_scope
 from .api import BatchAPI, BatchRefused, Limits, PollPolicy, PollStatus, split
 from .rate import BatchRate
-from .state import BatchState, BatchStateStore
+from .state import BatchState, BatchStateStore, SavedRequest
 from .writer import CacheWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from anthropic.types import Message
+    from anthropic.types.messages import MessageBatchResult
+
+    from ..engines.anthropic_engine import AnthropicEngine
+    from ..pricing import Price
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class _Pending:
 
 
 class BatchSession:
-    def __init__(self, engine: Any, *, rate: BatchRate, store: BatchStateStore, poll: PollPolicy = PollPolicy(),
+    def __init__(self, engine: AnthropicEngine, *, rate: BatchRate, store: BatchStateStore, poll: PollPolicy = PollPolicy(),
                  limits: Limits = Limits(), rounds: int = 2, on_poll: Callable[[PollStatus], None] | None = None,
                  api: BatchAPI | None = None):
         if engine.cache is None:
@@ -64,7 +73,7 @@ class BatchSession:
     def identity(self) -> dict[str, Any]:
         return self.engine.cache_identity()
 
-    def batch_price(self):
+    def batch_price(self) -> Price | None:
         return self.rate.price(self.engine.price())
 
     def complete_all(self, jobs: Sequence[Job]) -> list[Completion]:
@@ -178,7 +187,7 @@ class BatchSession:
                 ) -> tuple[BatchState, float]:
         """Create one batch: its intent on disk (the store's and the run journal's) first, its
         state saved before anything polls it."""
-        requests = {entry["custom_id"]: {"role": pending[entry["custom_id"]].job.role,
+        requests: dict[str, SavedRequest] = {entry["custom_id"]: {"role": pending[entry["custom_id"]].job.role,
                                          "request": pending[entry["custom_id"]].material["request"]} for entry in chunk}
         price = self.batch_price()
         call_id = self.engine.ledger.open_intent(worst, {
@@ -223,7 +232,7 @@ class BatchSession:
         self.engine.ledger.close_intent(state.call_id, "collected")
         self.store.remove(state.batch_id)
 
-    def _take(self, state: BatchState, key: str, message: Any, latency: float,
+    def _take(self, state: BatchState, key: str, message: Message, latency: float,
               pending: dict[str, _Pending], done: dict[str, Completion], writer: CacheWriter) -> None:
         completion = _to_completion(message, self.engine.model, latency, 0)
         item = pending.pop(key, None)
@@ -283,7 +292,7 @@ class BatchSession:
                                   completion=completion, cost_usd=price.cost(completion.usage) if price else None,
                                   cache_key=key, price_tier="batch" if batch_id else "standard", batch_id=batch_id)
 
-    def _worst_case(self, requests: Any) -> float:
+    def _worst_case(self, requests: Iterable[Request]) -> float:
         price = self.batch_price()
         if price is None:
             return 0.0
@@ -294,12 +303,12 @@ class BatchSession:
         return {**self.identity, "request": job.request.to_dict()}
 
 
-def _is_invalid_request(result: Any) -> bool:
+def _is_invalid_request(result: MessageBatchResult) -> bool:
     error = getattr(getattr(result, "error", None), "error", None)
     return getattr(error, "type", None) == "invalid_request_error"
 
 
-def _request_from_dict(data: dict[str, Any]) -> Request:
+def _request_from_dict(data: RequestJson) -> Request:
     from ..engines.types import Thinking
 
     return Request(prompt=data["prompt"], system=data["system"], max_tokens=data["max_tokens"],

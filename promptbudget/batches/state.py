@@ -20,20 +20,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+from ..engines.types import RequestJson
 from ..jsonio import write_text_atomic
 
 STATE_SCHEMA = "promptbudget.batch_state/1"
 INTENT_SUFFIX = ".intent"
 
 
+class SavedRequest(TypedDict):
+    """One request of a batch, as its state file keeps it (to record a result no run asks for again)."""
+
+    role: str
+    request: RequestJson
+
+
 @dataclass(frozen=True)
 class BatchState:
     batch_id: str
     identity: dict[str, Any]
-    requests: dict[str, dict[str, Any]]
-    """custom id (the cache key) -> {"role", "request"}"""
+    requests: dict[str, SavedRequest]
+    """custom id (the cache key) -> its role and request"""
     submitted_at: float
     owner_pid: int = 0
     """The process collecting it; another live process waits for it instead of paying twice."""
@@ -71,7 +79,7 @@ class BatchStateStore:
     def _path(self, batch_id: str) -> Path:
         return self.directory / f"{batch_id}.json"
 
-    def save(self, batch_id: str, identity: dict[str, Any], requests: dict[str, dict[str, Any]],
+    def save(self, batch_id: str, identity: dict[str, Any], requests: dict[str, SavedRequest],
              intent: BatchState | None = None) -> BatchState:
         """Save a created batch (from its `intent`, which this removes)."""
         token, call_id = (intent.token, intent.call_id) if intent is not None else ("", None)
@@ -88,7 +96,7 @@ class BatchStateStore:
         return adopted
 
     # --- intents: written (and synced) before `create` ----------------------------------
-    def save_intent(self, identity: dict[str, Any], requests: dict[str, dict[str, Any]],
+    def save_intent(self, identity: dict[str, Any], requests: dict[str, SavedRequest],
                     call_id: str | None) -> BatchState:
         intent = BatchState("", identity, requests, time.time(), os.getpid(), uuid.uuid4().hex, call_id)
         _write(self.directory / f"{intent.token}{INTENT_SUFFIX}", intent)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engines.types import Completion
 
+if TYPE_CHECKING:
+    from ..cache import RequestCache
+
 
 class CacheWriter:
-    def __init__(self, cache: Any, threads: int = 4, max_pending: int = 256):
+    def __init__(self, cache: RequestCache, threads: int = 4, max_pending: int = 256):
         self._cache = cache
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="batch-cache")
         self._slots = threading.BoundedSemaphore(max_pending)

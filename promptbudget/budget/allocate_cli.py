@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cli_support import EXIT_OK, check_output_path, run_command
 from ..errors import UsageError
@@ -22,6 +22,10 @@ from .history import History, append_entries, learn_from_history, read_history
 from .setting_sweep import DEFAULT_MODEL
 from .use import answer_and_record, load_scorer, parse_verdict, setting_of
 
+if TYPE_CHECKING:
+    from ..engines import Engine
+    from .outcomes import AnsweredOutcome
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = new_parser(
@@ -29,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Classify a prompt's complexity with a cheap call and choose a thinking budget (or effort level) for the "
         "answer model: the notebook's defaults, or a policy learned by budget-sweep.")
     prompt = parser.add_mutually_exclusive_group()
-    prompt.add_argument("--prompt", default=None, help="the prompt to allocate for")
-    prompt.add_argument("--prompt_file", default=None, help="file holding the prompt (UTF-8)")
+    prompt.add_argument("--prompt", default=None, metavar="TEXT",
+                        help="the question (user prompt) to choose a thinking setting for")
+    add_flag(prompt, "question_file", help="file holding the question (the user prompt) to choose a thinking "
+                                           "setting for (UTF-8)")
+    parser.add_argument("--prompt_file", default=None, help=argparse.SUPPRESS)  # refused with the fix: see run()
     parser.add_argument("--complexity", default=None, choices=COMPLEXITY_CLASSES,
                         help="skip the classifier and use this class")
     parser.add_argument("--time_sensitive", action="store_true", help="reduce budgets for a faster answer")
@@ -69,16 +76,16 @@ def read_prompt(args: argparse.Namespace) -> str | None:
         if not args.prompt.strip():
             raise UsageError("--prompt is empty")
         return args.prompt
-    if args.prompt_file is not None:
-        return read_prompt_file(args.prompt_file)
+    if args.question_file is not None:
+        return read_prompt_file(args.question_file)
     return None
 
 
 def check_use_flags(args: argparse.Namespace, prompt: str | None) -> None:
     if prompt is None and args.complexity is None:
-        raise UsageError("give --prompt TEXT or --prompt_file FILE (or --complexity CLASS to skip the classifier)")
+        raise UsageError("give --prompt TEXT or --question_file FILE (or --complexity CLASS to skip the classifier)")
     if args.answer and prompt is None:
-        raise UsageError("--answer needs the prompt: give --prompt TEXT or --prompt_file FILE")
+        raise UsageError("--answer needs the question: give --prompt TEXT or --question_file FILE")
     if args.answer and args.history is None:
         raise UsageError("--answer records its outcome: give --history FILE (e.g. results/budget_history.jsonl)")
     if args.gold is not None and not args.answer:
@@ -102,6 +109,10 @@ def record_verdict(args: argparse.Namespace, kind: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.prompt_file is not None:
+        raise UsageError("allocate reads the question from --question_file FILE; --prompt_file is the system "
+                         "prompt file of optimize and sweep (give allocate's --answer call a system prompt "
+                         "with --system_prompt TEXT)")
     prompt = read_prompt(args) if args.verdict is None else None
     if args.verdict is None:
         check_use_flags(args, prompt)
@@ -129,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocator, answer: Any,
+def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocator, answer: Engine,
            prompt: str | None) -> AllocationDecision:
     if args.complexity is not None:
         classification = given_classification(args.complexity)
@@ -144,8 +155,8 @@ def decide(args: argparse.Namespace, runtime: Runtime, allocator: BudgetAllocato
                             model=answer.model_string)
 
 
-def build_output(args: argparse.Namespace, answer: Any, policy: Policy, decision: AllocationDecision,
-                 history: History | None, outcome: dict[str, Any] | None, runtime: Runtime) -> dict[str, Any]:
+def build_output(args: argparse.Namespace, answer: Engine, policy: Policy, decision: AllocationDecision,
+                 history: History | None, outcome: AnsweredOutcome | None, runtime: Runtime) -> dict[str, Any]:
     output = {"model": answer.model_string, "policy_file": args.policy, **decision.to_dict()}
     output["warnings"][:0] = engine_warnings(answer)
     learned_on = policy.source.get("model") if args.policy else None

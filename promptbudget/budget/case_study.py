@@ -12,7 +12,7 @@ once the class is known only its three settings are answered.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engines import Engine
 from ..engines.capabilities import Capabilities
@@ -21,6 +21,9 @@ from ..errors import UsageError
 from .allocator import BudgetAllocator, Policy, Setting, default_policy, tier_to_effort
 from .classifier import COMPLEXITY_CLASSES, Classification
 from .setting_sweep.planning import BudgetSweepPlan
+
+if TYPE_CHECKING:
+    from .outcomes import SweepRecord
 
 ROLES = ("half", "recommended", "double")
 
@@ -90,7 +93,7 @@ class CaseStudy:
                 "recommendation": recommend(rows, results["task"]["graded"], results["engine"]["pricing"])}
 
 
-def _measured(record: dict[str, Any] | None) -> dict[str, Any]:
+def _measured(record: SweepRecord | None) -> dict[str, Any]:
     if record is None:
         return {"measured": False}
     return {"measured": True, "correct": record["correct"], "output_tokens": record["output_tokens"],

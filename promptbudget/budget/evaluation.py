@@ -15,19 +15,23 @@ every swept setting, so the outcome of any per-item choice of setting is already
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..stats import proportion
 from .allocator import Policy, Setting, default_policy
 
+if TYPE_CHECKING:
+    from .outcomes import ClassifierCost, Outcome
 
-def evaluate_allocator(records: list[dict[str, Any]], settings: list[Setting], policy: Policy, *,
-                       classifier_costs: dict[str, dict[str, Any]], split: str,
+
+def evaluate_allocator(records: Sequence[Outcome], settings: list[Setting], policy: Policy, *,
+                       classifier_costs: dict[str, ClassifierCost], split: str,
                        held_out: bool) -> dict[str, Any]:
     """Compare strategies on the items of `records` that were graded at every setting."""
     ordered = sorted(settings, key=lambda s: s.tier)
     labels = [s.label for s in ordered]
-    by_item: dict[str, dict[str, dict[str, Any]]] = {}
+    by_item: dict[str, dict[str, Outcome]] = {}
     for record in records:
         if record.get("correct") is not None and record["setting"] in labels:
             by_item.setdefault(record["id"], {})[record["setting"]] = record
@@ -78,19 +82,19 @@ def _nearest(wanted: Setting, ordered: list[Setting]) -> tuple[str, bool]:
     return best.label, False
 
 
-def _cost_key(record: dict[str, Any], tier: int) -> tuple[float, int, int]:
+def _cost_key(record: Outcome, tier: int) -> tuple[float, int, int]:
     cost = record.get("cost_usd")
     return (cost if cost is not None else 0.0, int(record.get("output_tokens") or 0), tier)
 
 
-def _oracle_choice(per_setting: dict[str, dict[str, Any]], ordered: list[Setting]) -> str:
+def _oracle_choice(per_setting: dict[str, Outcome], ordered: list[Setting]) -> str:
     right = [s for s in ordered if per_setting[s.label]["correct"]]
     pool = right or ordered
     return min(pool, key=lambda s: _cost_key(per_setting[s.label], s.tier)).label
 
 
-def _strategy(name: str, kind: str, choice: dict[str, str], by_item: dict[str, dict[str, dict[str, Any]]],
-              classifier_costs: dict[str, dict[str, Any]] | None, extra: dict[str, Any],
+def _strategy(name: str, kind: str, choice: dict[str, str], by_item: dict[str, dict[str, Outcome]],
+              classifier_costs: dict[str, ClassifierCost] | None, extra: dict[str, Any],
               labels: list[str]) -> dict[str, Any]:
     chosen = [by_item[i][label] for i, label in choice.items()]
     n = len(chosen)

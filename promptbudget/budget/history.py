@@ -18,15 +18,19 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tasks.jsonlines import json_object
 
 from ..errors import UsageError
 from .allocator import ClassPolicy, Policy, Setting, learn_policy
 from .classifier import COMPLEXITY_CLASSES
+
+if TYPE_CHECKING:
+    from .outcomes import HistoryOutcome, HistoryVerdict
 
 HISTORY_SCHEMA = "promptbudget.budget_history/1"
 SCHEMA_PREFIX = "promptbudget.budget_history/"
@@ -39,10 +43,10 @@ class History:
     path: Path
     model: str | None
     kind: str | None
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[HistoryOutcome] = field(default_factory=list)
     verdicts: dict[str, bool] = field(default_factory=dict)
 
-    def graded(self) -> list[dict[str, Any]]:
+    def graded(self) -> list[HistoryOutcome]:
         """Outcomes with their latest verdict applied; only those with a known correctness."""
         result = []
         for outcome in self.outcomes:
@@ -120,12 +124,12 @@ def _add_entry(history: History, entry: dict[str, Any], where: str) -> None:
         Setting.parse(history.kind or "budget", entry["setting"])
     except UsageError as exc:
         raise UsageError(f"{where}: {exc}") from None
-    history.outcomes.append(entry)
+    history.outcomes.append(cast("HistoryOutcome", entry))  # its fields are present, its class and setting known
 
 
-def append_entries(history: History, entries: list[dict[str, Any]]) -> None:
+def append_entries(history: History, entries: Sequence[HistoryOutcome | HistoryVerdict]) -> None:
     """Append outcome or verdict lines (and the header first, for a new file)."""
-    lines = []
+    lines: list[Mapping[str, Any]] = []
     if not history.path.exists() or history.path.stat().st_size == 0:
         lines.append({"schema": HISTORY_SCHEMA, "model": history.model, "kind": history.kind,
                       "created_at": time.time()})

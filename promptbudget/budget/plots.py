@@ -8,13 +8,17 @@ Agg canvas, so nothing depends on the interactive backend or on global pyplot st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..experiment.slugs import slug
 from ..stats import pareto_front
 from .plots_by_setting import FIGURES, main_rows, message_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 FIGURE_NAMES = ("accuracy_vs_budget", "cost_vs_accuracy", "budget_use", *FIGURES, "allocator_comparison")
 CLASS_COLORS = {"simple": "#4daf4a", "medium": "#377eb8", "complex": "#ff7f00", "very_complex": "#e41a1c"}
@@ -48,7 +52,7 @@ def _title(results: dict[str, Any]) -> str:
     return f"{results['task']['name']} on {results['engine']['model']}"
 
 
-def _setup_x(ax: Any, xs: list[float], labels: list[str], log: bool, results: dict[str, Any]) -> None:
+def _setup_x(ax: Axes, xs: list[float], labels: list[str], log: bool, results: dict[str, Any]) -> None:
     if log:
         ax.set_xscale("log", base=2)
         ax.set_xlabel("thinking budget (tokens, log scale)")
@@ -59,7 +63,7 @@ def _setup_x(ax: Any, xs: list[float], labels: list[str], log: bool, results: di
     ax.minorticks_off()
 
 
-def _finish_accuracy_axis(ax: Any, title: str) -> None:
+def _finish_accuracy_axis(ax: Axes, title: str) -> None:
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("accuracy")
     ax.set_title(title)
@@ -197,8 +201,6 @@ def budget_sweep_figures(results: dict[str, Any]) -> dict[str, Figure]:
 
 
 def png_name(results: dict[str, Any], name: str) -> str:
-    from .setting_sweep import slug
-
     """`budget_<figure>_<task>_<model>.png`: figure first, then what it is about, like the report's own PNGs."""
     return f"budget_{name}_{slug(results['task']['name'])}_{slug(results['config']['model'])}.png"
 

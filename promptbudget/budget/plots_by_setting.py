@@ -8,13 +8,16 @@ while costing more and answering no better.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
 from ..errors import UsageError
 from .allocator import BudgetAllocator, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 EFFICIENCY_NOTE = ("Accuracy per dollar replaces the notebook's tokens per second: tokens per second rewards "
                    "waste (thinking longer at the same speed scores higher, costs more, answers no better).")
@@ -29,7 +32,7 @@ def main_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in results["summary"].get(results["task"]["split"], []) if r.get("n")]
 
 
-def _axis(fig: Figure, results: dict[str, Any], rows: list[dict[str, Any]], title: str, y_label: str) -> Any:
+def _axis(fig: Figure, results: dict[str, Any], rows: list[dict[str, Any]], title: str, y_label: str) -> Axes:
     ax = fig.add_subplot(1, 1, 1)
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels([r["setting"] for r in rows])
@@ -48,7 +51,7 @@ def message_figure(fig: Figure, text: str) -> Figure:
     return fig
 
 
-def _floor_zero(ax: Any, values: list[float], unit: str) -> None:
+def _floor_zero(ax: Axes, values: list[float], unit: str) -> None:
     """An axis from 0; when every value is 0, a 0..1 axis and a note instead of matplotlib's -0.04..0.04."""
     top = max(values, default=0.0)
     if top <= 0:

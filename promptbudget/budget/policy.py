@@ -4,9 +4,10 @@ defaults, with its evidence (JSON, schema promptbudget.budget_policy/1), and the
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engines.types import EFFORT_LEVELS, MIN_THINKING_BUDGET
 from ..errors import UsageError
@@ -14,6 +15,9 @@ from ..records import BudgetPolicy, RecordError, read_record, validate_record, w
 from ..stats import paired_bootstrap_diff, proportion
 from .classifier import COMPLEXITY_CLASSES
 from .settings import Setting, tier_to_effort
+
+if TYPE_CHECKING:
+    from .outcomes import Outcome
 
 POLICY_SCHEMA = BudgetPolicy.schema_name()
 DEFAULT_BUDGETS = {"simple": 0, "medium": 2048, "complex": 4096, "very_complex": 8192}
@@ -120,7 +124,7 @@ def default_policy() -> Policy:
                   source={"kind": "notebook defaults"})
 
 
-def learn_policy(records: list[dict[str, Any]], settings: list[Setting], *, margin: float = DEFAULT_MARGIN,
+def learn_policy(records: Sequence[Outcome], settings: list[Setting], *, margin: float = DEFAULT_MARGIN,
                  min_items: int = DEFAULT_MIN_ITEMS, source: dict[str, Any] | None = None) -> Policy:
     """Learn a per-class policy from sweep records (`id`, `complexity`, `setting`, `correct`, tokens, cost).
 
@@ -133,7 +137,7 @@ def learn_policy(records: list[dict[str, Any]], settings: list[Setting], *, marg
     kind = settings[0].kind
     ordered = sorted(settings, key=lambda s: s.tier)
     labels = [s.label for s in ordered]
-    by_item: dict[str, dict[str, dict[str, Any]]] = {}
+    by_item: dict[str, dict[str, Outcome]] = {}
     complexity_of: dict[str, str] = {}
     for record in records:
         if record.get("correct") is None or record["setting"] not in labels:
@@ -152,7 +156,7 @@ def learn_policy(records: list[dict[str, Any]], settings: list[Setting], *, marg
     return Policy(kind, classes, RULE, margin, min_items, dict(source or {}))
 
 
-def _learn_class(name: str, items: list[str], by_item: dict[str, dict[str, dict[str, Any]]],
+def _learn_class(name: str, items: list[str], by_item: dict[str, dict[str, Outcome]],
                  ordered: list[Setting], kind: str, margin: float) -> ClassPolicy:
     outcomes = {s.label: [bool(by_item[i][s.label]["correct"]) for i in items] for s in ordered}
     accuracy = {label: sum(v) / len(v) for label, v in outcomes.items()}

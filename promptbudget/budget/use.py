@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..engines import Engine, Thinking
 from ..errors import UsageError
@@ -14,6 +14,11 @@ from ..engines.types import EFFORT_LEVELS
 from .allocator import AllocationDecision, Setting, tier_to_effort
 from .history import History, append_entries
 from .setting_sweep.config import ADAPTIVE_ALLOWANCE
+
+if TYPE_CHECKING:
+    from tasks import Scorer
+
+    from .outcomes import AnsweredOutcome, HistoryOutcome
 
 
 def parse_verdict(text: str) -> bool:
@@ -25,7 +30,7 @@ def parse_verdict(text: str) -> bool:
     raise UsageError(f"--correct must be yes or no (got {text!r})")
 
 
-def load_scorer(name: str, gold: str | None) -> Any:
+def load_scorer(name: str, gold: str | None) -> Scorer | None:
     """The scorer for --gold, with the gold answer checked before any call."""
     if gold is None:
         return None
@@ -53,8 +58,8 @@ def max_tokens_for(decision: AllocationDecision, engine: Engine, answer_tokens: 
 
 
 def answer_and_record(prompt: str, decision: AllocationDecision, setting: Setting, engine: Engine, history: History, *,
-                      answer_tokens: int, scorer: Any, gold: str | None,
-                      system: str | None = None) -> dict[str, Any]:
+                      answer_tokens: int, scorer: Scorer | None, gold: str | None,
+                      system: str | None = None) -> AnsweredOutcome:
     """One paid answer call at `decision`'s thinking; its outcome is appended to the history and returned."""
     thinking: Thinking = decision.thinking
     role = engine.for_role("answer", max_tokens=max_tokens_for(decision, engine, answer_tokens), thinking=thinking)
@@ -63,7 +68,7 @@ def answer_and_record(prompt: str, decision: AllocationDecision, setting: Settin
         completion = role.complete(prompt, system=system)
     price = engine.price()
     correct = None if scorer is None else bool(scorer.score(completion.text, gold.strip()).correct)
-    outcome = {
+    outcome: HistoryOutcome = {
         "type": "outcome", "id": outcome_id, "at": time.time(),
         "prompt_sha256": hashlib.sha256(prompt.encode("utf-8")).hexdigest(),
         "complexity": decision.complexity, "setting": setting.label, "thinking": thinking.to_dict(),

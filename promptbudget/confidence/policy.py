@@ -20,10 +20,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..engines.types import MIN_THINKING_BUDGET, Thinking
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..engines import Engine
+    from ..engines.local import LocalEngine
 
 THINKING_BUDGET = "thinking budget"
 THINKING_OFF = "thinking off"
@@ -53,14 +57,14 @@ class StageSetting:
         return {"budget": self.budget, "thinking": self.thinking.to_dict(),
                 "max_tokens": self.max_tokens, "enforcement": self.enforcement}
 
-    def identity(self) -> tuple[Any, ...]:
+    def identity(self) -> tuple[Thinking, int]:
         return (self.thinking, self.max_tokens)
 
 
-def thinking_style(engine: Any) -> str:
+def thinking_style(engine: Engine) -> str:
     """How `engine` can enforce a thinking budget (STYLE_*); UsageError when it cannot at all."""
     if getattr(engine, "engine_name", None) == "local":
-        return STYLE_FORCED_STOP if engine.thinks() else STYLE_NONE
+        return STYLE_FORCED_STOP if cast("LocalEngine", engine).thinks() else STYLE_NONE
     caps = engine.capabilities()
     if caps.source == "generic":
         return STYLE_NONE
@@ -71,7 +75,7 @@ def thinking_style(engine: Any) -> str:
                      "thinking budgets such as claude-sonnet-4-5 or claude-haiku-4-5")
 
 
-def stage_setting(engine: Any, budget: int, *, output_allowance: int = DEFAULT_OUTPUT_ALLOWANCE,
+def stage_setting(engine: Engine, budget: int, *, output_allowance: int = DEFAULT_OUTPUT_ALLOWANCE,
                   min_answer_tokens: int = DEFAULT_MIN_ANSWER_TOKENS, style: str | None = None) -> StageSetting:
     """The settings that enforce `budget` tokens for one stage on `engine` (pure given the style).
 

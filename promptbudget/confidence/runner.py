@@ -8,14 +8,13 @@ probability that it is correct. Everything is planned and validated before any c
 from __future__ import annotations
 
 import math
-import re
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.core import Item, Task
 
@@ -27,6 +26,7 @@ from ..experiment.answering import parallel_map, score_completion
 from ..experiment.constants import DEFAULT_MODEL, MIN_MEANINGFUL_SAMPLES, SPLITS
 from ..experiment.model_warnings import engine_warnings
 from ..experiment.runtime_fields import RuntimeFields
+from ..experiment.slugs import slug
 from ..experiment.status import ending_status, overall_status
 from ..experiment.subsets import fixed_subset
 from ..ledger import call_scope
@@ -38,6 +38,11 @@ from .policy import (DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE, STYLE_
                      StageSetting, split_budget, stage_setting, thinking_style)
 from .prompts import CONFIDENCE_SYSTEM, CONFIDENCE_USER_TEMPLATE, parse_confidence, truncate_raw
 from .stage_requests import answer_request, confidence_request, item_scope
+
+if TYPE_CHECKING:
+    from ..batches.cells import PrefetchedEngine
+    from ..batches.session import BatchSession
+    from ..engines import Thinking
 
 SCHEMA = ConfidenceSplitResults.schema_name()
 DEFAULT_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -103,7 +108,7 @@ class SplitConfig(RuntimeFields):
     def output_path(self) -> Path:
         if self.output:
             return Path(self.output)
-        return Path("results") / f"confidence_split_{slug(self.task)}_{model_slug(self.model)}.json"
+        return Path("results") / f"confidence_split_{task_slug(self.task)}_{model_slug(self.model)}.json"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -118,15 +123,16 @@ def ratio_label(ratio: float) -> str:
     return short if float(short) == ratio else repr(float(ratio))
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", "")).strip("-")[-60:] or "x"
+def task_slug(task: str) -> str:
+    """The task part of the default output name: the spec's characters, not its path's stem."""
+    return slug(task.replace("jsonl:", ""), limit=60, shorten=False)
 
 
 def model_slug(spec: str) -> str:
     base = spec.rsplit("/", 1)[-1] if spec.startswith(("local/", "anthropic/")) else spec
     if base.endswith(".gguf") or base.endswith(".json"):
         base = Path(base).stem
-    return slug(base)
+    return task_slug(base)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,8 @@ class SplitCell:
 class ConfidencePlan:
     task: Task
     items: list[Item]
-    engine: Engine
+    engine: Engine | PrefetchedEngine
+    """The --model engine; while a --batch run answers, the stand-in answering from its batches."""
     style: str
     system_prompt: str
     cells: list[SplitCell]
@@ -208,7 +215,7 @@ def plan_warnings(config: SplitConfig, engine: Engine, style: str, cells: list[S
     if style == STYLE_NONE:
         warnings.append(f"{engine.model_string} does not think: each stage's budget is a max_tokens cap on its "
                         f"whole output (at least --min_answer_tokens {config.min_answer_tokens})")
-    groups: dict[tuple[Any, ...], list[str]] = {}
+    groups: dict[tuple[tuple[Thinking, int], tuple[Thinking, int]], list[str]] = {}
     for cell in cells:
         groups.setdefault((cell.answer.identity(), cell.confidence.identity()), []).append(cell.cell_id)
     same = [ids for ids in groups.values() if len(ids) > 1]
@@ -242,7 +249,7 @@ def run_item(plan: ConfidencePlan, cell: SplitCell, item: Item) -> ConfidenceIte
     )
 
 
-def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] | None = None, batch: Any = None
+def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] | None = None, batch: BatchSession | None = None
             ) -> tuple[dict[str, list[ConfidenceItem | None]], str, str | None]:
     """Run every (cell, item); returns records by cell (None where not run), status and error."""
     if batch is not None:
@@ -259,7 +266,7 @@ def execute(plan: ConfidencePlan, *, threads: int, on_done: Callable[[], None] |
     failure: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def one(job: tuple[SplitCell, int, Any]) -> None:
+    def one(job: tuple[SplitCell, int, Item]) -> None:
         cell, index, item = job
         if stop.is_set():
             return

@@ -19,7 +19,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cache import RequestCache
 from ..errors import UsageError
+from ..ledger import Ledger
+from ..pricing import PriceTable
 from .types import ROLES, Completion, Request, Thinking, Usage
 from .base import Engine, RoleEngine
 from .models import DEFAULT_MODEL
@@ -50,9 +53,9 @@ class ModelSpec:
 class EngineOptions:
     """Shared resources and connection settings handed to every engine."""
 
-    ledger: Any = None
-    cache: Any = None
-    prices: Any = None
+    ledger: Ledger | None = None
+    cache: RequestCache | None = None
+    prices: PriceTable | None = None
     base_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -87,12 +90,12 @@ def parse_model_spec(spec: str) -> ModelSpec:
     raise UsageError(f"unknown model {spec!r}; {SPEC_HELP}")
 
 
-def engine_class(name: str) -> type:
+def engine_class(name: str) -> type[Engine]:
     module_name, _, class_name = _REGISTRY[name].partition(":")
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def create_engine(spec: str | ModelSpec, options: EngineOptions | None = None) -> Any:
+def create_engine(spec: str | ModelSpec, options: EngineOptions | None = None) -> Engine:
     """Build the engine a spec names. Raises UsageError for unknown names or missing keys."""
     parsed = spec if isinstance(spec, ModelSpec) else parse_model_spec(spec)
     options = options or EngineOptions()

@@ -16,7 +16,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import EngineError, UsageError
 from ..jsonio import write_json_atomic
@@ -24,6 +24,14 @@ from .base import Engine
 from .capabilities import BUILTIN_CAPABILITIES, GENERIC_COMPATIBLE, Capabilities, from_model_info
 from .models import check_lifecycle, lifecycle_of
 from .types import Completion, Request, Thinking, Usage
+
+if TYPE_CHECKING:
+    import anthropic
+    from anthropic.types import Message
+
+    from . import EngineOptions
+
+    AnthropicClient = Union[anthropic.Anthropic, anthropic.AnthropicBedrock, anthropic.AnthropicVertex]
 
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 STREAM_ABOVE_MAX_TOKENS = 16384
@@ -55,7 +63,8 @@ class AnthropicEngine(Engine):
     def __init__(self, model: str, *, api_key: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, timeout_s: float = 600.0,
                  capabilities_dir: str | os.PathLike | None = None,
-                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, client: Any = None, **kwargs: Any):
+                 stream_above_max_tokens: int = STREAM_ABOVE_MAX_TOKENS, client: AnthropicClient | None = None,
+                 **kwargs: Any):
         super().__init__(model, **kwargs)
         import anthropic
 
@@ -79,7 +88,7 @@ class AnthropicEngine(Engine):
         return self.base_url is None
 
     @classmethod
-    def create(cls, model: str, options: Any) -> "AnthropicEngine":
+    def create(cls, model: str, options: EngineOptions) -> "AnthropicEngine":
         api_key = os.environ.get(API_KEY_ENV, "").strip()
         if not api_key:
             where = " (any non-empty value works for a local server)" if options.base_url else ""
@@ -217,7 +226,7 @@ class AnthropicEngine(Engine):
         self.client.close()
 
 
-def _to_completion(message: Any, model: str, latency: float, retries: int) -> Completion:
+def _to_completion(message: Message, model: str, latency: float, retries: int) -> Completion:
     texts, thoughts = [], []
     for block in message.content:
         kind = getattr(block, "type", None)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..cache import CacheWriteError, RequestCache, cache_key
-from ..ledger import Ledger
+from ..ledger import CallIntent, CallRecord, Ledger
 from ..pricing import Price, PriceTable, load_prices
 from .capabilities import Capabilities
 from .types import ROLES, Completion, Request, Thinking, Usage
+
+if TYPE_CHECKING:
+    from . import EngineOptions
 
 
 class Engine(ABC):
@@ -33,7 +36,7 @@ class Engine(ABC):
         self.prices = prices if prices is not None else load_prices()
 
     @classmethod
-    def create(cls, model: str, options: Any) -> "Engine":
+    def create(cls, model: str, options: EngineOptions) -> "Engine":
         """Build from a model spec's model part and shared EngineOptions."""
         return cls(model, ledger=options.ledger, cache=options.cache, prices=options.prices)
 
@@ -103,8 +106,9 @@ class Engine(ABC):
         intent whose worst case is reported as unaccounted."""
         price, worst = self.price(), self.worst_case_cost(request) or 0.0
         free = price is not None and worst == 0.0  # nothing to account for: no intent, no fsync
-        intent = None if free else {"role": role, "engine": self.engine_name, "model": self.model,
-                                    "cache_key": key, "price": price.to_dict() if price else None}
+        intent: CallIntent | None = None if free else {
+            "role": role, "engine": self.engine_name, "model": self.model, "cache_key": key,
+            "price": price.to_dict() if price else None}
         call_id = self.ledger.begin_call(worst, intent)
         failed, cache_failure = True, None
         try:
@@ -123,7 +127,7 @@ class Engine(ABC):
         return completion
 
     def _record(self, role: str, completion: Completion, key: str | None, paid_at: float | None = None,
-                call_id: str | None = None, orphan: Any = None) -> None:
+                call_id: str | None = None, orphan: CallRecord | None = None) -> None:
         price = self.price()
         cost = price.cost(completion.usage) if price is not None else None
         tier = {"price_tier": "standard", "batch_id": None}

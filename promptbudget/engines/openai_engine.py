@@ -20,7 +20,7 @@ import ipaddress
 import os
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from ..errors import EngineError, UsageError
@@ -29,6 +29,12 @@ from .anthropic_engine import RetryPolicy, _retry_after
 from .base import Engine
 from .capabilities import Capabilities
 from .types import Completion, Request, Usage
+
+if TYPE_CHECKING:
+    import httpx
+    from openai.types.chat import ChatCompletion
+
+    from . import EngineOptions
 
 API_KEY_ENV = "OPENAI_API_KEY"
 THINKING_ENV = "PROMPTBUDGET_OPENAI_THINKING"
@@ -41,7 +47,7 @@ class OpenAIEngine(Engine):
     engine_name = "openai"
 
     def __init__(self, model: str, *, base_url: str | None, api_key: str, thinking_control: str | None = None,
-                 retry: RetryPolicy | None = None, timeout_s: float = 600.0, http_client: Any = None,
+                 retry: RetryPolicy | None = None, timeout_s: float = 600.0, http_client: httpx.Client | None = None,
                  **kwargs: Any):
         super().__init__(model, **kwargs)
         import openai
@@ -57,7 +63,7 @@ class OpenAIEngine(Engine):
         self._lock = threading.RLock()
 
     @classmethod
-    def create(cls, model: str, options: Any) -> "OpenAIEngine":
+    def create(cls, model: str, options: EngineOptions) -> "OpenAIEngine":
         base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or None
         if not base_url:
             raise UsageError("the openai engine needs the server's address: pass --base_url "
@@ -179,7 +185,7 @@ def capabilities_for(control: str) -> Capabilities:
     return Capabilities(thinking_budget=False, thinking_adaptive=False, source="openai:none")
 
 
-def to_completion(response: Any, model: str, latency: float, retries: int) -> Completion:
+def to_completion(response: ChatCompletion, model: str, latency: float, retries: int) -> Completion:
     choice = response.choices[0]
     message = choice.message
     usage = response.usage

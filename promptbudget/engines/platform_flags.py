@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..flags import ArgumentContainer
 
 PLATFORM_FLAGS: dict[str, tuple[str, str]] = {
     "--aws_region": ("AWS_REGION", "AWS region of the bedrock engine, e.g. us-east-1"),
@@ -39,7 +42,7 @@ class _SetsEnvironment(argparse.Action):
         setattr(namespace, self.dest, text)
 
 
-def add_platform_arguments(parser: argparse.ArgumentParser | Any) -> None:
+def add_platform_arguments(parser: ArgumentContainer) -> None:
     """Add --aws_region, --aws_profile, --vertex_region and --vertex_project to a parser or group."""
     for flag, (variable, help_text) in PLATFORM_FLAGS.items():
         parser.add_argument(flag, action=_SetsEnvironment, variable=variable, default=None, metavar="NAME",

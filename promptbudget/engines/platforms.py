@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..pricing import Price
+from ..pricing import Price, PriceTable
 from .anthropic_engine import AnthropicEngine
 from .bedrock_control import BedrockCheckWarning, check_bedrock_model
 from .capabilities import BUILTIN_CAPABILITIES, Capabilities
 from .models import bedrock_endpoint_scope, canonical_model_id
+
+if TYPE_CHECKING:
+    from . import EngineOptions
 
 BEDROCK_EXTRA = "pip install 'anthropic[bedrock]'"
 VERTEX_EXTRA = "pip install 'anthropic[vertex]'"
@@ -49,7 +52,7 @@ class PlatformEngine(AnthropicEngine):
         raise NotImplementedError
 
     @classmethod
-    def create(cls, model: str, options: Any) -> "PlatformEngine":
+    def create(cls, model: str, options: EngineOptions) -> "PlatformEngine":
         import anthropic
 
         client = getattr(anthropic, cls.client_class)(**cls.client_settings(), base_url=options.base_url,
@@ -85,7 +88,7 @@ class PlatformEngine(AnthropicEngine):
         return platform_price(self.prices, self.engine_name, model, model, self.endpoint_scope()) is not None
 
 
-def platform_price(prices: Any, platform: str, model: str, canonical: str, scope: str) -> Price | None:
+def platform_price(prices: PriceTable, platform: str, model: str, canonical: str, scope: str) -> Price | None:
     """The user's row for the exact id, else the platform's table for the endpoint scope; else unknown."""
     table = prices.prices
     keys = [f"{platform}/{model}"]

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 ROLES = ("answer", "judge", "feedback", "optimizer", "classifier", "confidence")
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 MIN_THINKING_BUDGET = 1024
 
 ThinkingMode = Literal["off", "budget", "adaptive"]
+
+
+class ThinkingJson(TypedDict):
+    mode: ThinkingMode
+    budget_tokens: int | None
+    effort: str | None
+
+
+class RequestJson(TypedDict):
+    """A Request as the cache key and the batch state store it."""
+
+    prompt: str
+    system: str | None
+    max_tokens: int
+    thinking: ThinkingJson
+    sample_index: int
+
+
+class UsageJson(TypedDict):
+    input_tokens: int
+    output_tokens: int
+    thinking_tokens: int | None
+    cache_creation_input_tokens: int
+    cache_read_input_tokens: int
+
+
+class CompletionJson(TypedDict):
+    """A Completion as the request cache stores it."""
+
+    text: str
+    usage: UsageJson
+    stop_reason: str
+    model: str
+    thinking_text: str
+    latency_s: float
+    retries: int
+    cached: bool
 
 
 @dataclass(frozen=True)
@@ -43,11 +81,11 @@ class Thinking:
             return f"adaptive, effort {self.effort}"
         return "off"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ThinkingJson:
         return {"mode": self.mode, "budget_tokens": self.budget_tokens, "effort": self.effort}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Thinking":
+    def from_dict(cls, data: Mapping[str, Any]) -> "Thinking":
         return cls(data.get("mode", "off"), data.get("budget_tokens"), data.get("effort"))
 
 
@@ -61,7 +99,7 @@ class Request:
     thinking: Thinking = field(default_factory=Thinking)
     sample_index: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RequestJson:
         return {
             "prompt": self.prompt,
             "system": self.system,
@@ -93,11 +131,11 @@ class Usage:
             self.cache_read_input_tokens + other.cache_read_input_tokens,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}  # asdict's deep copy is slow, and all are ints
+    def to_dict(self) -> UsageJson:
+        return cast(UsageJson, {f.name: getattr(self, f.name) for f in fields(self)})  # asdict's deep copy is slow, and all are ints
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Usage":
+    def from_dict(cls, data: Mapping[str, Any]) -> "Usage":
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -122,13 +160,13 @@ class Completion:
     def as_cached(self) -> "Completion":
         return replace(self, cached=True, retries=0)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CompletionJson:
         data = {f.name: getattr(self, f.name) for f in fields(self)}  # no deep copy: usage is the one nested field
         data["usage"] = self.usage.to_dict()
-        return data
+        return cast(CompletionJson, data)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Completion":
+    def from_dict(cls, data: Mapping[str, Any]) -> "Completion":
         data = dict(data)
         data["usage"] = Usage.from_dict(data["usage"])
         return cls(**data)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def fixed_subset(items: Sequence[Any], size: int, seed: str) -> list[Any]:
+def fixed_subset(items: Sequence[T], size: int, seed: str) -> list[T]:
     """`size` items chosen by `seed`, kept in split order; all of them when there are no more."""
     if size >= len(items):
         return list(items)

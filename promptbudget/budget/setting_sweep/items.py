@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from tasks.core import Item
 
 from ...errors import UsageError
 from ...prompt_file import read_prompt_file
 from .config import SweepConfig
 
+if TYPE_CHECKING:
+    from tasks import Score, Scorer
+    from tasks.core import Grader, ItemSource
 
-@dataclass(frozen=True)
-class PromptItem:
-    id: str
-    question: str
-    answer: str
+PromptItem = Item
+"""A prompt of a `--prompts` file is an item like a task's (its answer "" when ungraded)."""
 
 
 class _UngradedScorer:
     """Stands in for a scorer when prompts have no answers: nothing is graded."""
 
-    def __init__(self, scorer: Any):
+    def __init__(self, scorer: Scorer):
         self.name = f"ungraded ({scorer.name})"
         self._scorer = scorer
 
-    def score(self, response: str, gold: str, *, truncated: bool = False) -> Any:
+    def score(self, response: str, gold: str, *, truncated: bool = False) -> Score:
         from tasks import Score
 
         return Score(False, self._scorer.extract(response, truncated=truncated), None)
@@ -33,21 +35,24 @@ class _UngradedScorer:
     def has_answer(self, response: str, *, truncated: bool = False) -> bool:
         return self._scorer.has_answer(response, truncated=truncated)
 
+    def extract(self, response: str, *, truncated: bool = False) -> str | None:
+        return self._scorer.extract(response, truncated=truncated)
+
 
 @dataclass
 class PromptSet:
     """A JSONL of prompts seen as a task (`prompt`, optional `answer`, `id`, `split`)."""
 
     name: str
-    splits: dict[str, list[PromptItem]]
+    splits: dict[str, list[Item]]
     instruction: str
-    scorer: Any
+    scorer: Grader
     graded: bool
 
-    def split(self, name: str) -> list[PromptItem]:
+    def split(self, name: str) -> list[Item]:
         return self.splits.get(name, [])
 
-    def format_question(self, item: PromptItem) -> str:
+    def format_question(self, item: Item) -> str:
         return item.question
 
 
@@ -73,15 +78,15 @@ def load_prompts(path: str, scorer_name: str) -> PromptSet:
     with_split = [s for s, _ in rows if s is not None]
     if with_split and len(with_split) != len(rows):
         raise UsageError(f"{file}: either every line or no line must have a 'split'")
-    splits: dict[str, list[PromptItem]] = {}
+    splits: dict[str, list[Item]] = {}
     for split, item in rows:
-        splits.setdefault(split or "test", []).append(PromptItem(item.id, item.question, item.answer))
+        splits.setdefault(split or "test", []).append(item)
     graded = bool(rows[0][1].answer)
     return PromptSet(f"prompts:{file.name}", splits, instruction_for(scorer),
                      scorer if graded else _UngradedScorer(scorer), graded)
 
 
-def load_items_source(config: SweepConfig) -> tuple[Any, bool]:
+def load_items_source(config: SweepConfig) -> tuple[ItemSource, bool]:
     """The task (or prompt set) and whether its answers can be graded."""
     if config.prompts is not None:
         prompts = load_prompts(config.prompts, config.scorer)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...cli_support import check_output_path
 from ...engines import Engine, RoleEngine, Thinking
 from ...engines.capabilities import Capabilities
 from ...errors import UsageError
 from ...experiment.model_warnings import engine_warnings
+from ...experiment.slugs import slug
 from ...runtime import Runtime
 from ...stats import min_samples_warning
 from ..allocator import Setting, parse_budget_list, parse_effort_list
 from ..classifier import ComplexityClassifier, default_classifier_model
 from .config import ADAPTIVE_ALLOWANCE, DEFAULT_SWEEP_BUDGETS, SweepConfig
 from .items import load_items_source, read_system_prompt
+
+if TYPE_CHECKING:
+    from tasks.core import Item, ItemSource
 
 
 @dataclass
@@ -118,30 +121,14 @@ def plan_settings(config: SweepConfig, engine: Engine, caps: Capabilities, warni
     return kind, enforcement, planned
 
 
-def slug(text: str, limit: int = 40) -> str:
-    """A file-name fragment for a task or model spec: paths shrink to their stem."""
-    head = ""
-    for prefix in ("jsonl:", "prompts:", "mock:", "local/"):
-        if text.startswith(prefix):
-            head, text = ("" if prefix in ("jsonl:", "prompts:") else prefix[:-1] + "-"), text[len(prefix):]
-            break
-    path, sep, scorer = text.partition("::")
-    if path.endswith((".json", ".jsonl", ".gguf")):
-        text = Path(path).stem + (f"-{scorer}" if sep else "")
-    elif "/" in path:
-        # a model name such as anthropic/qwen2.5:7b keeps its dots (Path.stem would cut ".5:7b")
-        text = path.rstrip("/").rsplit("/", 1)[-1] + (f"-{scorer}" if sep else "")
-    return (re.sub(r"[^A-Za-z0-9_.-]+", "-", head + text).strip("-") or "x")[-limit:]
-
-
 @dataclass
 class BudgetSweepPlan:
     config: SweepConfig
-    task: Any
+    task: ItemSource
     task_name: str
     graded: bool
     system_prompt: str
-    items: dict[str, list[Any]]
+    items: dict[str, list[Item]]
     """Items per split, in the order they are swept (learn split first)."""
     answer_engine: Engine
     classifier: ComplexityClassifier
@@ -193,11 +180,11 @@ def make_plan(config: SweepConfig, runtime: Runtime,
                      enforcement, settings, output, policy_output, warnings)
 
 
-def _choose_items(config: SweepConfig, task: Any, warnings: list[str]) -> dict[str, list[Any]]:
+def _choose_items(config: SweepConfig, task: ItemSource, warnings: list[str]) -> dict[str, list[Item]]:
     """Items per split, learn split first; a case study takes the first item of --split only."""
     splits = [s for s in (config.learn_split, config.split) if s is not None]
     limit = 1 if config.case_study else config.samples
-    items: dict[str, list[Any]] = {}
+    items: dict[str, list[Item]] = {}
     for split in splits:
         chosen = list(task.split(split))[:limit]
         if not chosen:

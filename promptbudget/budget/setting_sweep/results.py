@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from ..evaluation import evaluate_allocator
 from .config import METRICS, SWEEP_SCHEMA
 from .planning import ENFORCEMENT_NOTES, PlannedSetting, BudgetSweepPlan
 
+if TYPE_CHECKING:
+    from ..outcomes import ClassifierCost, SweepRecord
+
 
 def pricing_status(engine: Engine) -> str:
     price = engine.price()
@@ -29,7 +32,7 @@ def pricing_status(engine: Engine) -> str:
     return "free" if price.input == 0 and price.output == 0 else "priced"
 
 
-def setting_row(planned: PlannedSetting, records: list[dict[str, Any]], graded: bool, kind: str,
+def setting_row(planned: PlannedSetting, records: list[SweepRecord], graded: bool, kind: str,
                 enforcement: str) -> dict[str, Any]:
     setting = planned.setting
     n = len(records)
@@ -73,7 +76,7 @@ def setting_row(planned: PlannedSetting, records: list[dict[str, Any]], graded: 
     return row
 
 
-def summarize_split(plan: BudgetSweepPlan, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summarize_split(plan: BudgetSweepPlan, records: list[SweepRecord]) -> list[dict[str, Any]]:
     rows = [setting_row(p, [r for r in records if r["setting"] == p.setting.label], plan.graded, plan.kind,
                         plan.enforcement) for p in plan.settings]
     if plan.graded:
@@ -91,7 +94,7 @@ def _cost_axis(row: dict[str, Any]) -> float:
     return float(cost) if cost else float(row.get("mean_output_tokens") or 0.0)
 
 
-def _learn_and_evaluate(plan: BudgetSweepPlan, records: list[dict[str, Any]], counts: dict[str, int],
+def _learn_and_evaluate(plan: BudgetSweepPlan, records: list[SweepRecord], counts: dict[str, int],
                         classifications: dict[str, Classification],
                         warnings: list[str]) -> tuple[Policy | None, dict[str, Any] | None]:
     """The policy learned on the learn split and its evaluation on --split (None, None for a case study)."""
@@ -110,7 +113,7 @@ def _learn_and_evaluate(plan: BudgetSweepPlan, records: list[dict[str, Any]], co
     if defaults:
         warnings.append(f"too few items to learn {', '.join(defaults)} (min {config.min_class_items} per class): "
                         "kept the notebook defaults")
-    classifier_costs = {i: {"cost_usd": c.cost_usd, "input_tokens": c.input_tokens,
+    classifier_costs: dict[str, ClassifierCost] = {i: {"cost_usd": c.cost_usd, "input_tokens": c.input_tokens,
                             "output_tokens": c.output_tokens} for i, c in classifications.items()}
     evaluation = evaluate_allocator([r for r in records if r["split"] == config.split], settings, policy,
                                     classifier_costs=classifier_costs, split=config.split,
@@ -118,7 +121,7 @@ def _learn_and_evaluate(plan: BudgetSweepPlan, records: list[dict[str, Any]], co
     return policy, evaluation
 
 
-def _summaries(plan: BudgetSweepPlan, records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _summaries(plan: BudgetSweepPlan, records: list[SweepRecord]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(summary per split, summary per split and complexity class)."""
     summary: dict[str, list[dict[str, Any]]] = {}
     by_class: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -142,7 +145,7 @@ def _engine_block(plan: BudgetSweepPlan) -> dict[str, Any]:
 
 
 def build_results(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict[str, Classification],
-                  records: list[dict[str, Any]], *, status: str, error: str | None,
+                  records: list[SweepRecord], *, status: str, error: str | None,
                   elapsed_s: float) -> dict[str, Any]:
     """The results file's JSON object, validated as a `BudgetSweepResults` record."""
     config = plan.config

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...engines import Completion, RoleEngine
 from ...errors import BudgetExceeded, EngineError
@@ -20,6 +20,13 @@ from ...runtime import Runtime
 from ..classifier import Classification
 from .planning import PlannedSetting, BudgetSweepPlan
 from .results import build_results
+
+if TYPE_CHECKING:
+    from tasks.core import Item
+
+    from ...batches.cells import Prefetched
+    from ...batches.session import BatchSession
+    from ..outcomes import SweepRecord
 
 Progress = Callable[[], None] | None
 
@@ -42,13 +49,13 @@ class RecordingEngine(RoleEngine):
 def classify_items(plan: BudgetSweepPlan, threads: int, into: dict[str, Classification],
                    on_done: Progress = None) -> None:
     """Classify every unique item once, filling `into` as calls finish (kept if the run stops)."""
-    unique: dict[str, Any] = {}
+    unique: dict[str, Item] = {}
     for items in plan.items.values():
         for item in items:
             unique.setdefault(item.id, item)
     lock = threading.Lock()
 
-    def one(item: Any) -> None:
+    def one(item: Item) -> None:
         with call_scope(phase="budget_sweep", step="classify", sample_id=item.id):
             result = plan.classifier.classify(plan.task.format_question(item))
         with lock:
@@ -59,8 +66,8 @@ def classify_items(plan: BudgetSweepPlan, threads: int, into: dict[str, Classifi
     parallel_map(one, list(unique.values()), threads=threads, name="classify")
 
 
-def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResult, call: CallRecord | None,
-                complexity: str, graded: bool, completion: Completion | None = None) -> dict[str, Any]:
+def item_record(item: Item, split: str, planned: PlannedSetting, result: ItemResult, call: CallRecord | None,
+                complexity: str, graded: bool, completion: Completion | None = None) -> SweepRecord:
     return {
         "id": item.id,
         "split": split,
@@ -85,8 +92,8 @@ def item_record(item: Any, split: str, planned: PlannedSetting, result: ItemResu
 
 
 def answer_setting(plan: BudgetSweepPlan, runtime: Runtime, split: str, planned: PlannedSetting,
-                   classifications: dict[str, Classification], records: list[dict[str, Any]],
-                   on_progress: Progress, batch: Any = None) -> None:
+                   classifications: dict[str, Classification], records: list[SweepRecord],
+                   on_progress: Progress, batch: Prefetched | None = None) -> None:
     """Answer one split at one setting, appending a record per answered item (also when the cap stops it).
 
     Latency and cache status come from the ledger record of each item's call, found by its
@@ -122,21 +129,22 @@ def answer_setting(plan: BudgetSweepPlan, runtime: Runtime, split: str, planned:
 
 
 def answer_all(plan: BudgetSweepPlan, runtime: Runtime, classifications: dict[str, Classification],
-               records: list[dict[str, Any]], on_progress: Progress, batch: Any = None) -> None:
+               records: list[SweepRecord], on_progress: Progress, batch: BatchSession | None = None) -> None:
+    prefetched = None
     if batch is not None:  # --batch: every cell's answers in one set of Message Batches (batches/cells.py)
         from ...batches.cells import Cell, prefetch
 
-        batch = prefetch(batch, [Cell(plan.system_prompt, plan.items[split], planned.engine, plan.task,
+        prefetched = prefetch(batch, [Cell(plan.system_prompt, plan.items[split], planned.engine, plan.task,
                                       {"phase": "budget_sweep", "split": split, "setting": planned.setting.label})
                                  for split in plan.items for planned in plan.settings])
     for split in plan.items:
         for planned in plan.settings:
-            answer_setting(plan, runtime, split, planned, classifications, records, on_progress, batch)
+            answer_setting(plan, runtime, split, planned, classifications, records, on_progress, prefetched)
 
 
 def run_sweep(plan: BudgetSweepPlan, runtime: Runtime, *, on_progress: Progress = None,
               between: Callable[[dict[str, Classification]], None] | None = None,
-              batch: Any = None) -> dict[str, Any]:
+              batch: BatchSession | None = None) -> dict[str, Any]:
     """Classify, answer at every setting, summarize, learn a policy and evaluate it. Returns the results.
 
     `between(classifications)` runs after classifying and before answering (the case study narrows
@@ -147,7 +155,7 @@ def run_sweep(plan: BudgetSweepPlan, runtime: Runtime, *, on_progress: Progress 
     started = time.time()
     status, error = "completed", None
     classifications: dict[str, Classification] = {}
-    records: list[dict[str, Any]] = []
+    records: list[SweepRecord] = []
     try:
         classify_items(plan, plan.config.num_threads, classifications, on_progress)
         if between is not None:

@@ -71,3 +71,44 @@ def test_missing_inputs_exit_2(tmp_path, capsys):
     assert code == 2 and "not found" in err
     code, _, err = allocate(capsys, "--prompt", "   ", "--model", "mock")
     assert code == 2 and "empty" in err
+
+
+# --- the question comes from --question_file; --prompt_file (the system prompt elsewhere) is refused --------
+
+
+def test_question_file_is_the_question_allocated_for(tmp_path, capsys):
+    _, model = write_task(tmp_path, n=4)
+    path = tmp_path / "question.txt"
+    path.write_text(question(1, "hard"), encoding="utf-8")
+    code, decision, _ = allocate(capsys, "--question_file", str(path), "--model", model)
+    assert code == 0 and decision["complexity"] == "complex" and decision["classifier_calls"] == 1
+
+
+def test_prompt_file_is_refused_with_the_flag_to_use_and_no_call(tmp_path, capsys, monkeypatch):
+    from promptbudget.engines.mock import MockEngine
+
+    calls = []
+    monkeypatch.setattr(MockEngine, "_complete", lambda self, request: calls.append(request))
+    path = tmp_path / "question.txt"
+    path.write_text("What is 17 * 23?", encoding="utf-8")
+    history = tmp_path / "history.jsonl"
+    code, _, err = allocate(capsys, "--prompt_file", str(path), "--model", "mock", "--answer",
+                            "--history", str(history))
+    assert code == 2 and err.startswith("error: ") and "--question_file FILE" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and calls == [] and not history.exists()
+
+
+def test_help_says_what_each_prompt_flag_reads(capsys):
+    with pytest.raises(SystemExit):
+        allocate_cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--question_file FILE file holding the question (the user prompt)" in text
+    assert "--prompt_file" not in text and "--system_prompt" in text
+
+
+def test_question_file_and_prompt_are_exclusive(tmp_path, capsys):
+    path = tmp_path / "question.txt"
+    path.write_text("hi", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        allocate_cli.main(["--prompt", "hi", "--question_file", str(path), "--model", "mock"])
+    assert exit_info.value.code == 2 and "not allowed with" in capsys.readouterr().err
