@@ -122,10 +122,10 @@ def result_table(summary: RunSummary) -> str:
                      f"token reduction {comparison.token_reduction:.1f} ({comparison.token_reduction_pct:.1f}%), "
                      f"95% CI of the per-item change [{comparison.token_diff_bootstrap['low']:.1f}, "
                      f"{comparison.token_diff_bootstrap['high']:.1f}]")
-    ledger = summary.ledger or {}
-    total = ledger.get("total", {})
-    if total:
-        lines.append(f"calls {total['calls']} ({total['cached_calls']} from cache), {spend_text(ledger)}")
+    ledger = summary.ledger
+    if ledger is not None and ledger.total is not None:
+        lines.append(f"calls {ledger.total.calls} ({ledger.total.cached_calls} from cache), "
+                     f"{spend_text(ledger.to_json())}")
     for warning in summary.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

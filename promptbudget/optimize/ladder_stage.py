@@ -12,9 +12,9 @@ evaluated during the search come from the cache.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
-from ..records.run import SavedStats
+from ..records.run import SavedDecision, SavedLadderStage, SavedLadderTry, SavedPairChoice, SavedStats
 from ..stats import pareto_front
 from .acceptance import AcceptanceRule, Decision, early_format_rejection, format_guard
 from .evaluate import ItemResult, summarize
@@ -81,10 +81,10 @@ def judge_pair(rule: AcceptanceRule, old: SavedStats, new: SavedStats) -> Decisi
 
 
 def choose_pair(incumbent: Pair, versions: list[int], rungs: int, evaluate: Evaluate, rule: AcceptanceRule,
-                total: int, labels: list[str], cut: CutCheck | None = None) -> tuple[Pair, dict[str, Any]]:
+                total: int, labels: list[str], cut: CutCheck | None = None) -> tuple[Pair, SavedLadderStage]:
     """The pair to ship and the stage's record (every pair tried, with its decision)."""
     cut = cut or (lambda *_: None)
-    tried = []
+    tried: list[SavedLadderTry] = []
     for version in versions:
         for rung in range(rungs):
             if (version, rung) == incumbent:
@@ -97,10 +97,10 @@ def choose_pair(incumbent: Pair, versions: list[int], rungs: int, evaluate: Eval
                 results, early = evaluate(version, rung, _either_rejects(
                     rule, old, total, lambda partial, i=incumbent, p=pair: cut(i, p, old_results, partial)))
                 decision = early or judge_pair(rule, old, summarize(results))
-            tried.append({"version": version, "rung": rung, "setting": labels[rung], "against": list(incumbent),
-                          "evaluated": len(results), "of": total, "summary": summarize(results).to_json(),
-                          "decision": decision.to_dict()})
+            tried.append(SavedLadderTry(version=version, rung=rung, setting=labels[rung], against=list(incumbent),
+                                        evaluated=len(results), of=total, summary=summarize(results),
+                                        decision=SavedDecision(accepted=decision.accepted, reason=decision.reason)))
             if decision.accepted:
                 incumbent = pair
-    return incumbent, {"front_versions": versions, "tried": tried,
-                       "chosen": {"version": incumbent[0], "rung": incumbent[1], "setting": labels[incumbent[1]]}}
+    chosen = SavedPairChoice(version=incumbent[0], rung=incumbent[1], setting=labels[incumbent[1]])
+    return incumbent, SavedLadderStage(front_versions=versions, tried=tried, chosen=chosen)

@@ -43,9 +43,10 @@ def create_params(model: str, system: str, max_tokens: int, thinking: Thinking) 
 
 def chosen_setting(summary: RunSummary) -> tuple[Thinking, int]:
     """The thinking setting and max_tokens of the final pair (the run's own when no ladder chose one)."""
-    final, engines = summary.final, summary.engines or {}
-    thinking = (final.thinking if final else None) or engines.get("thinking") or {"mode": "off"}
-    max_tokens = (final.max_tokens if final else None) or engines.get("max_tokens")
+    final, engines = summary.final, summary.engines
+    run_thinking = engines.thinking.to_json() if engines and engines.thinking else None
+    thinking = (final.thinking if final else None) or run_thinking or {"mode": "off"}
+    max_tokens = (final.max_tokens if final else None) or (engines.max_tokens if engines else None)
     return Thinking.from_dict(thinking), int(max_tokens)
 
 
@@ -68,14 +69,16 @@ def recommendation(summary: RunSummary, run_dir: str | Path) -> Recommendation:
     version = test.prompt_version
     system = summary.prompts[version].text
     thinking, max_tokens = chosen_setting(summary)
-    engine = (summary.engines or {})["answer"]
+    engine = summary.engines.answer if summary.engines else None
+    if engine is None:
+        raise UsageError(f"run {summary.run_id} records no answer engine ('engines.answer'); run it again")
     model = engine.split("/", 1)[1] if "/" in engine else engine
     validation = summary.validation.get(str(version))
     items = test.items
     return Recommendation.build(
         run_id=summary.run_id,
         run_dir=str(run_dir),
-        task=summary.task.get("name"),
+        task=summary.task.name,
         engine=engine,
         model=model,
         prompt_version=version,

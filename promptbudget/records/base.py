@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler,
+                      ValidatorFunctionWrapHandler, model_serializer, model_validator)
 
 from ..errors import UsageError
 
@@ -42,6 +43,32 @@ class Part(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object this part is written as (fields in the model's order, only those given)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class GivenOrderPart(Part):
+    """A part written back with its keys in the order it was given: for a block whose keys the model
+    names only a few of (a run's config), so that reading and writing it does not reorder the file."""
+
+    _order: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        part = handler(data)
+        if isinstance(data, dict):
+            part._order = tuple(data)
+        return part
+
+    @model_serializer(mode="wrap")
+    def _in_given_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped = handler(self)
+        rank = {key: i for i, key in enumerate(self._order)}
+        return dict(sorted(dumped.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+    def but(self, **changes: Any) -> Self:
+        part = super().but(**changes)
+        part._order = self._order + tuple(key for key in changes if key not in self._order)
+        return part
 
 
 class Record(Part):

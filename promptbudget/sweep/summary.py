@@ -56,7 +56,7 @@ def run_row(spec: RunSpec, summary: RunSummary | None, status: str, error: str |
     initial = summary.initial["test"].summary if summary and summary.initial else None
     final = summary.final.test.summary if summary and summary.final else None
     comparison = summary.final.comparison if summary and summary.final else None
-    total = ((summary.ledger if summary else None) or {}).get("total") or {}
+    total = summary.ledger.total if summary and summary.ledger else None
     return {
         "weights": spec.label,
         "accuracy_weight": spec.accuracy_weight,
@@ -82,11 +82,11 @@ def run_row(spec: RunSpec, summary: RunSummary | None, status: str, error: str |
         "token_reduction_pct": comparison.token_reduction_pct if comparison else None,
         "token_change_low": comparison.token_diff_bootstrap.get("low") if comparison else None,
         "token_change_high": comparison.token_diff_bootstrap.get("high") if comparison else None,
-        "calls": total.get("calls"),
-        "engine_calls": total.get("engine_calls"),
-        "cache_hits": total.get("cached_calls"),
-        "billed_usd": total.get("billed_usd"),
-        "cost_usd": total.get("cost_usd"),
+        "calls": total.calls if total else None,
+        "engine_calls": total.engine_calls if total else None,
+        "cache_hits": total.cached_calls if total else None,
+        "billed_usd": total.billed_usd if total else None,
+        "cost_usd": total.cost_usd if total else None,
     }
 
 

@@ -31,15 +31,15 @@ def test_a_ladder_through_the_anthropic_engine_never_cuts_thinking_the_server_ig
     summary = tiny(tmp_path, "anthropic/smollm2", base_url=llama_server.base_url, budgets=("0", "1024"),
                    max_tokens=1100)
     assert summary.status == "completed", summary.error
-    assert [r["label"] for r in summary.ladder] == ["off", "budget 1024"] and summary.start_rung == 1
+    assert [r.label for r in summary.ladder] == ["off", "budget 1024"] and summary.start_rung == 1
     # No answer thought (the server ignores the budget), so turning thinking off would cut nothing:
     # the step's move is a prompt edit at the same rung (optimize/cuts.py), not a thinking move.
     (step,) = summary.steps
     assert step.move.kind == "prompt" and (step.move.from_rung, step.move.to_rung) == (1, 1)
     # The ladder stage measures the cheaper pair; it bills the same tokens, so the rule rejects it.
-    (tried,) = summary.ladder_stage["tried"]
-    assert (tried["version"], tried["rung"]) == (0, 0) and not tried["decision"]["accepted"]
-    assert tried["summary"]["mean_thinking_tokens"] == 0 and "tokens did not fall" in tried["decision"]["reason"]
+    (tried,) = summary.ladder_stage.tried
+    assert (tried.version, tried.rung) == (0, 0) and not tried.decision.accepted
+    assert tried.summary.mean_thinking_tokens == 0 and "tokens did not fall" in tried.decision.reason
     assert (summary.current_version, summary.current_rung) == (0, 1) == \
         (summary.final.test.prompt_version, summary.final.rung)
 
@@ -48,7 +48,7 @@ def test_the_openai_engine_through_llama_server_gets_a_one_rung_ladder(llama_ser
     served = httpx2.get(f"{llama_server.base_url}/v1/models", timeout=30).json()["data"][0]["id"]
     summary = tiny(tmp_path, f"openai/{served}", base_url=llama_server.base_url, max_tokens=48)
     assert summary.status == "completed", summary.error
-    assert [r["label"] for r in summary.ladder] == ["off"] and summary.ladder_stage is None
+    assert [r.label for r in summary.ladder] == ["off"] and summary.ladder_stage is None
     assert summary.steps[0].move.kind == "prompt"
 
 
@@ -57,5 +57,5 @@ def test_the_local_engine_gets_a_one_rung_ladder(tmp_path):
     pytest.importorskip("llama_cpp")
     summary = tiny(tmp_path, "local", max_tokens=16, optimizer_max_tokens=32, test_samples=1, run_validation=False)
     assert summary.status == "completed", summary.error
-    assert [r["label"] for r in summary.ladder] == ["off"] and summary.ladder_stage is None
+    assert [r.label for r in summary.ladder] == ["off"] and summary.ladder_stage is None
     assert summary.steps[0].move.kind == "prompt" and summary.final.rung == 0

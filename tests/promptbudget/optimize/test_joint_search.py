@@ -27,7 +27,7 @@ def run_joint(tmp_path, script=LONG, **extra):
 
 def test_every_step_says_which_move_it_made_and_why(tmp_path):
     summary = run_joint(tmp_path, budgets=("0", "1024", "4096", "16000"), accuracy_weight=0, efficiency_weight=1)
-    assert [r["label"] for r in summary.ladder] == ["off", "budget 1024", "budget 4096", "budget 16000"]
+    assert [r.label for r in summary.ladder] == ["off", "budget 1024", "budget 4096", "budget 16000"]
     kinds = [step.move.kind for step in summary.steps]
     assert kinds[0] == "thinking" and "prompt" in kinds
     first = summary.steps[0]
@@ -42,19 +42,19 @@ def test_every_step_says_which_move_it_made_and_why(tmp_path):
 def test_joint_search_ends_cheaper_and_ships_the_chosen_setting(tmp_path):
     summary = run_joint(tmp_path, budgets=("0", "1024", "4096", "16000"), accuracy_weight=0, efficiency_weight=1)
     final = summary.final
-    assert summary.ladder_stage["chosen"] == {"version": final.test.prompt_version, "rung": final.rung,
-                                              "setting": summary.ladder[final.rung]["label"]}
+    assert summary.ladder_stage.chosen.to_json() == {"version": final.test.prompt_version, "rung": final.rung,
+                                                     "setting": summary.ladder[final.rung].label}
     assert final.rung < summary.start_rung
     assert final.comparison.token_reduction > 0
     (run_dir,) = (tmp_path / "out").iterdir()
     record = json.loads((run_dir / "recommendation.json").read_text())
-    assert record["thinking"] == summary.ladder[final.rung]["thinking"]
-    assert record["max_tokens"] == summary.ladder[final.rung]["max_tokens"]
+    assert record["thinking"] == summary.ladder[final.rung].thinking.to_json()
+    assert record["max_tokens"] == summary.ladder[final.rung].max_tokens
 
 
 def test_joint_search_is_the_default_with_the_ladder_from_the_model(tmp_path):
     summary = run_joint(tmp_path, max_epochs=1, accuracy_weight=0, efficiency_weight=1)
-    assert [r["label"] for r in summary.ladder] == ["off", "budget 1024", "budget 2048", "budget 4096",
+    assert [r.label for r in summary.ladder] == ["off", "budget 1024", "budget 2048", "budget 4096",
                                                         "budget 8192", "budget 16000"]
     assert summary.start_rung == 5 and summary.steps[0].move.kind == "thinking"
 
@@ -64,14 +64,14 @@ def test_no_thinking_search_or_thinking_off_keeps_one_rung(tmp_path, extra):
     summary = run_joint(tmp_path, eval_samples=8, **extra)
     assert len(summary.ladder) == 1 and summary.ladder_stage is None
     assert all(step.move.kind == "prompt" for step in summary.steps)
-    assert summary.final.thinking == summary.engines["thinking"]
+    assert summary.final.thinking == summary.engines.thinking.to_json()
 
 
 def test_a_given_ladder_is_the_ladder_and_the_run_starts_on_its_richest_rung(tmp_path):
     summary = run_joint(tmp_path, max_epochs=1, budgets=("0", "1024", "4096"))
-    assert [r["label"] for r in summary.ladder] == ["off", "budget 1024", "budget 4096"]
-    assert summary.start_rung == 2 and summary.engines["thinking"]["budget_tokens"] == 4096
-    assert summary.engines["max_tokens"] == summary.ladder[2]["max_tokens"]
+    assert [r.label for r in summary.ladder] == ["off", "budget 1024", "budget 4096"]
+    assert summary.start_rung == 2 and summary.engines.thinking.budget_tokens == 4096
+    assert summary.engines.max_tokens == summary.ladder[2].max_tokens
 
 
 def test_a_starting_setting_off_the_given_ladder_exits_2(tmp_path):

@@ -96,12 +96,12 @@ def test_items_get_their_own_tokens_under_8_threads_and_ledger_totals_match_call
     assert len({i.output_tokens for i in items}) > 5, "tokens should vary by item"
     for item in items:
         assert initial[item.item_id]["usage"]["output_tokens"] == item.output_tokens
-    total = summary.ledger["total"]
-    assert total["calls"] == len(calls)
-    assert total["output_tokens"] == sum(c["usage"]["output_tokens"] for c in calls)
-    assert total["input_tokens"] == sum(c["usage"]["input_tokens"] for c in calls)
-    for role, totals in summary.ledger["by_role"].items():
-        assert totals["calls"] == sum(c["role"] == role for c in calls)
+    total = summary.ledger.total
+    assert total.calls == len(calls)
+    assert total.output_tokens == sum(c["usage"]["output_tokens"] for c in calls)
+    assert total.input_tokens == sum(c["usage"]["input_tokens"] for c in calls)
+    for role, totals in summary.ledger.by_role.items():
+        assert totals.calls == sum(c["role"] == role for c in calls)
 
 
 def test_focus_follows_the_weights_with_the_seeded_rng(tmp_path):
@@ -210,7 +210,7 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
     finished = run(tmp_path / "twice", "mock", resume=True, **common)
     assert finished.status == "completed"
     for key in ("calls", "engine_calls", "cached_calls", "output_tokens", "billed_usd"):
-        assert finished.ledger["total"][key] == pytest.approx(straight.ledger["total"][key]), key
+        assert getattr(finished.ledger.total, key) == pytest.approx(getattr(straight.ledger.total, key)), key
     assert not (opened.store.dir / "orphans.jsonl").exists()
 
 
@@ -269,9 +269,9 @@ def test_samples_above_the_split_size_are_recorded_as_the_size_used_with_a_warni
     data.write_text("\n".join(json.dumps(r) for r in rows))
     summary = run(tmp_path, "mock", task=f"jsonl:{data}", max_epochs=1, eval_samples=50, test_samples=60)
     assert summary.status == "completed", summary.error
-    assert (summary.config["eval_samples"], summary.config["test_samples"]) == (5, 7)
+    assert (summary.config.eval_samples, summary.config.test_samples) == (5, 7)
     assert (summary.identity["eval_samples"], summary.identity["test_samples"]) == (5, 7)
-    assert summary.initial["test"].summary.n == 7 and len(summary.task["val_ids"]) == 5
+    assert summary.initial["test"].summary.n == 7 and len(summary.task.val_ids) == 5
     assert any("--test_samples 60 is more than the 7 test items" in w and "uses all 7" in w
                for w in summary.warnings), summary.warnings
     assert any("--eval_samples 50 is more than the 5 validation items" in w for w in summary.warnings)
@@ -294,9 +294,9 @@ def test_the_decisions_and_call_counts_do_not_depend_on_the_thread_count(tmp_pat
     for key in ("run_id", "status", "prompts", "current_version", "validation", "initial", "steps", "final",
                 "pareto", "checkpoint"):
         assert getattr(one, key) == getattr(eight, key), key
-    assert one.ledger["total"] == eight.ledger["total"]
+    assert one.ledger.total == eight.ledger.total
     calls = next((tmp_path / "t8").glob("*/calls.jsonl")).read_text().splitlines()
-    assert one.ledger["total"]["calls"] == len(calls)
+    assert one.ledger.total.calls == len(calls)
 
 
 @pytest.mark.parametrize("name", sorted(golden_runs.SCRIPTS))

@@ -76,10 +76,10 @@ def test_a_full_disk_mid_run_loses_no_paid_call_and_the_run_says_failed(tmp_path
         disk.full, disk.after = False, 10**9  # the disk is fixed
         resumed = OptimizationRun(config(tmp_path, server, resume=True)).run()
         assert resumed.status == "completed"
-        total = resumed.ledger["total"]
-        assert total["engine_calls"] == server.total_sent_usage()["calls"]
-        assert total["billed_usd"] == pytest.approx(server_billed(server), abs=1e-9)
-        assert resumed.ledger["unaccounted"] == {"calls": 0, "worst_case_usd": 0.0, "unpriced_calls": 0}
+        total = resumed.ledger.total
+        assert total.engine_calls == server.total_sent_usage()["calls"]
+        assert total.billed_usd == pytest.approx(server_billed(server), abs=1e-9)
+        assert resumed.ledger.unaccounted.to_json() == {"calls": 0, "worst_case_usd": 0.0, "unpriced_calls": 0}
         calls = [json.loads(line) for line in (run_dir / "calls.jsonl").read_text().splitlines()]
         assert sum(c["billed_usd"] for c in calls) == pytest.approx(server_billed(server), abs=1e-9)
 

@@ -8,6 +8,8 @@ from pydantic import ValidationError
 from promptbudget.records import ResumableRun, RunSummary
 from promptbudget.records.run import SavedEvaluation, SavedStats, SavedStep
 
+from .conftest import fixture_data
+
 
 def run_summary(**fields):
     return ResumableRun.build(run_id="r", status="running", config={}, identity={}, task={"name": "t"},
@@ -49,3 +51,12 @@ def test_nested_parts_are_validated_as_they_are_given():
     with pytest.raises(ValidationError, match="kind"):
         step.but(move={"kind": "sideways"})
     assert step.but(move={"kind": "thinking", "to_rung": 1}).move.to_rung == 1
+
+
+def test_a_run_s_config_is_written_back_in_the_order_it_was_written():
+    # SavedConfig names a few of the config's keys; without GivenOrderPart they would move to the front.
+    written = fixture_data("run_summary.json")
+    run = RunSummary.model_validate(written)
+    assert list(run.to_json()["config"]) == list(written["config"])
+    assert list(run.but(status="completed").to_json()["config"]) == list(written["config"])
+    assert list(run.but(config=written["config"]).to_json()["config"]) == list(written["config"])

@@ -76,6 +76,6 @@ def test_a_step_s_candidate_validation_and_the_mcnemar_test_are_typed():
     assert validation.new.n == validation.evaluated and isinstance(validation.old.accuracy, float)
     assert isinstance(run.final.comparison.mcnemar.p_value, float)
     data = fixture_data("run_summary.json")
-    del data["steps"][0]["candidate_validation"]["old"]
-    with pytest.raises(RecordError, match=r"steps\[0\].candidate_validation: 'old' is missing"):
+    data["steps"][0]["candidate_validation"]["old"] = "0.5"
+    with pytest.raises(RecordError, match=r"steps\[0\].candidate_validation: 'old' must be an object"):
         validate_record(data, RunSummary, where="summary.json")
