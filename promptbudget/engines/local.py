@@ -86,8 +86,9 @@ def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Llama:
         if key not in _MODELS:
             from llama_cpp import Llama
 
-            model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=llama_threads(), flash_attn=FLASH_ATTENTION,
-                          verbose=False, seed=0)
+            threads = llama_threads()  # for prompts too: llama-cpp-python's n_threads_batch defaults to every core
+            model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                          flash_attn=FLASH_ATTENTION, verbose=False, seed=0)
             atexit.register(model.close)  # before interpreter teardown, or llama-cpp's __del__ fails noisily
             _MODELS[key] = model
         return _MODELS[key]

@@ -56,6 +56,15 @@ def test_the_model_runs_with_flash_attention_and_the_cache_key_says_so(smollm2):
     assert smollm2.cache_identity()["flash_attn"] is True
 
 
+def test_prompts_use_the_configured_thread_count_too(smollm2):
+    # llama-cpp-python gives prompt evaluation one thread per core unless told: PROMPTBUDGET_LOCAL_THREADS=1
+    # (tests/conftest.py) used to leave two threads spinning on every prompt.
+    from promptbudget.engines.local import llama_threads
+
+    params = smollm2.backend.context_params
+    assert params.n_threads == params.n_threads_batch == llama_threads() == 1
+
+
 class ThinkingBackend:
     """Stands in for a Qwen3-style model: thinks at length inside <think> tags."""
 
