@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Optional
 
 from .base import Part, Record
+from .numbers import Number
 from .run import SavedStats
 
 JsonObject = dict[str, Any]
@@ -20,10 +21,24 @@ class SweepRow(Part):
     run_id: str
     status: str
     weights: Optional[str] = None
+    """The weighting's label, "0.5/0.5"."""
+    accuracy_weight: Optional[Number] = None
+    efficiency_weight: Optional[Number] = None
     seed: Optional[Any] = None
     error: Optional[str] = None
     final_accuracy: Optional[float] = None
     final_tokens: Optional[float] = None
+
+
+class SweepOptimizeConfig(Part):
+    """The optimize settings every run of the sweep shares."""
+
+    task: Optional[str] = None
+
+
+class SweepConfig(Part):
+    task: Optional[str] = None
+    optimize: Optional[SweepOptimizeConfig] = None
 
 
 class SweepSummary(Record):
@@ -33,7 +48,7 @@ class SweepSummary(Record):
 
     promptbudget_version: Optional[str] = None
     updated_at: Optional[float] = None
-    config: JsonObject
+    config: SweepConfig
     rows: list[SweepRow]
     aggregates: list[JsonObject] = []
     totals: JsonObject = {}

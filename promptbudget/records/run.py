@@ -12,6 +12,9 @@ from typing import Any, ClassVar, Literal, Optional
 from pydantic import Field, model_validator
 
 from .base import Part, Record
+from .ledger import SavedLedger
+from .numbers import Number
+from .run_setup import SavedConfig, SavedEngines, SavedRung, SavedTask
 
 JsonObject = dict[str, Any]
 
@@ -80,6 +83,15 @@ class SavedMove(Part):
     why: str = ""
 
 
+class SavedCandidateValidation(Part):
+    """A candidate against the current prompt on the validation subset (`evaluated` of `of` items)."""
+
+    old: Optional[SavedStats] = None
+    new: Optional[SavedStats] = None
+    evaluated: Optional[int] = None
+    of: Optional[int] = None
+
+
 class SavedStep(Part):
     index: int
     epoch: int
@@ -96,11 +108,16 @@ class SavedStep(Part):
     candidate_version: Optional[int] = None
     minibatch_gate: Optional[dict[str, SavedStats]] = None
     """{"old": ..., "new": ...} on the training batch."""
-    candidate_validation: Optional[JsonObject] = None
-    """{"old": stats, "new": stats, "evaluated": n, "of": total} on the validation subset."""
+    candidate_validation: Optional[SavedCandidateValidation] = None
     decision: Optional[SavedDecision] = None
     rung: Optional[int] = None
     move: Optional[SavedMove] = None
+
+
+class SavedMcNemar(Part):
+    b: Optional[int] = None
+    c: Optional[int] = None
+    p_value: Optional[Number] = None
 
 
 class SavedComparison(Part):
@@ -108,7 +125,7 @@ class SavedComparison(Part):
 
     n: int
     accuracy_delta: float
-    mcnemar: JsonObject
+    mcnemar: SavedMcNemar
     token_reduction: float
     token_reduction_pct: float
     token_diff_bootstrap: dict[str, float]
@@ -129,6 +146,32 @@ class SavedPareto(Part):
     pairs: list[dict[str, int]] = []
 
 
+class SavedLadderTry(Part):
+    """A (prompt, thinking setting) pair the ladder stage tried against the incumbent pair."""
+
+    version: int
+    rung: int
+    setting: Optional[str] = None
+    against: list[Optional[int]] = [None, None]
+    """The incumbent [version, rung]."""
+    evaluated: Optional[int] = None
+    of: Optional[int] = None
+    summary: Optional[SavedStats] = None
+    decision: Optional[SavedDecision] = None
+
+
+class SavedPairChoice(Part):
+    version: Optional[int] = None
+    rung: Optional[int] = None
+    setting: Optional[str] = None
+
+
+class SavedLadderStage(Part):
+    front_versions: list[int] = []
+    tried: list[SavedLadderTry] = []
+    chosen: Optional[SavedPairChoice] = None
+
+
 class RunSummary(Record):
     """What every reader of a run needs; the rest is typed where present."""
 
@@ -143,10 +186,10 @@ class RunSummary(Record):
     error: Optional[str] = None
     created_at: Optional[float] = None
     updated_at: Optional[float] = None
-    config: JsonObject
+    config: SavedConfig
     identity: Optional[JsonObject] = None
-    task: JsonObject
-    engines: Optional[JsonObject] = None
+    task: SavedTask
+    engines: Optional[SavedEngines] = None
     warnings: list[str] = []
     total_steps: Optional[int] = None
     checkpoint: Optional[int] = None
@@ -155,17 +198,17 @@ class RunSummary(Record):
     current_version: Optional[int] = None
     validation: dict[str, SavedEvaluation] = {}
     """Validation at the starting rung, by prompt version."""
-    ladder: Optional[list[JsonObject]] = None
+    ladder: Optional[list[SavedRung]] = None
     start_rung: Optional[int] = None
     current_rung: Optional[int] = None
     pair_validation: Optional[dict[str, SavedEvaluation]] = None
     """Validation of every evaluated pair, by "<version>|<rung>"."""
-    ladder_stage: Optional[JsonObject] = None
+    ladder_stage: Optional[SavedLadderStage] = None
     initial: Optional[dict[str, SavedEvaluation]] = None
     steps: list[SavedStep] = []
     final: Optional[SavedFinal] = None
     pareto: Optional[SavedPareto] = None
-    ledger: Optional[JsonObject] = None
+    ledger: Optional[SavedLedger] = None
 
     @model_validator(mode="after")
     def _current_version_names_a_prompt(self) -> "RunSummary":

@@ -11,11 +11,10 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
+from ..records.run import SavedEvaluation, SavedItem, SavedStats
 from ..stats import (cheapest_within_margin, knee_point, mcnemar_exact, min_samples_warning,
                      paired_bootstrap_diff, pareto_front, token_summary)
-from .load import Run
+from .load import LoadedResults, Run
 
 
 @dataclass
@@ -24,8 +23,8 @@ class Point:
     basis: str  # "validation" or "test"
     version: int
     text: str
-    summary: dict[str, Any]
-    items: list[dict[str, Any]]
+    summary: SavedStats
+    items: list[SavedItem]
     runs: list[Run] = field(default_factory=list)
 
     @property
@@ -34,19 +33,19 @@ class Point:
 
     @property
     def accuracy(self) -> float:
-        return float(self.summary["accuracy"])
+        return float(self.summary.accuracy)  # a point has both (see _add)
 
     @property
     def tokens(self) -> float:
-        return float(self.summary["mean_output_tokens"])
+        return float(self.summary.mean_output_tokens)
 
     @property
     def n(self) -> int:
-        return int(self.summary.get("n") or 0)
+        return self.summary.n
 
     @property
     def item_ids(self) -> tuple[str, ...]:
-        return tuple(str(i.get("item_id")) for i in self.items)
+        return tuple(i.item_id for i in self.items)
 
     @property
     def label(self) -> str:
@@ -61,11 +60,11 @@ class Point:
 
     @property
     def cost_per_item(self) -> float | None:
-        cost = self.summary.get("cost_usd")
+        cost = self.summary.cost_usd
         return cost / self.n if cost is not None and self.n else None
 
     def token_stats(self) -> dict[str, float] | None:
-        values = [float(i.get("output_tokens") or 0) for i in self.items]
+        values = [float(i.output_tokens) for i in self.items]
         if not values:
             return None
         ts = token_summary(values)
@@ -74,19 +73,20 @@ class Point:
 
 
 def _key(run: Run, text: str, ids: tuple[str, ...], basis: str) -> str:
+    engines, thinking = run.record.engines, run.thinking
     material = {"text": text, "ids": ids, "basis": basis, "model": run.model,
-                "thinking": (run.data.get("engines") or {}).get("thinking"),
-                "max_tokens": (run.data.get("engines") or {}).get("max_tokens")}
+                "thinking": thinking.model_dump(mode="json", exclude_unset=True) if thinking is not None else None,
+                "max_tokens": engines.max_tokens if engines is not None else None}
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _add(points: dict[str, Point], run: Run, basis: str, version: int, record: dict[str, Any]) -> None:
-    summary = record.get("summary") or {}
-    if not summary.get("n") or summary.get("accuracy") is None or summary.get("mean_output_tokens") is None:
+def _add(points: dict[str, Point], run: Run, basis: str, version: int, record: SavedEvaluation) -> None:
+    summary = record.summary
+    if not summary.n or summary.accuracy is None or summary.mean_output_tokens is None:
         return
-    items = record.get("items") or []
+    items = record.items
     text = run.prompt_text(version)
-    key = _key(run, text, tuple(str(i.get("item_id")) for i in items), basis)
+    key = _key(run, text, tuple(i.item_id for i in items), basis)
     if key in points:
         if run not in points[key].runs:
             points[key].runs.append(run)
@@ -110,7 +110,7 @@ def test_points(runs: list[Run]) -> list[Point]:
         if run.initial_test:
             _add(points, run, "test", 0, run.initial_test)
         if run.final_test:
-            _add(points, run, "test", int(run.final_test.get("prompt_version", run.current_version)), run.final_test)
+            _add(points, run, "test", run.final_test.prompt_version, run.final_test)
     return list(points.values())
 
 
@@ -127,30 +127,44 @@ def item_set_warning(points: list[Point], what: str) -> str | None:
 
 
 @dataclass
+class Paired:
+    """Another prompt against the most accurate one on the same items (other minus best)."""
+
+    n: int
+    accuracy_delta: float
+    p_value: float
+    token_delta: float
+    token_low: float
+    token_high: float
+    token_pct: float | None
+    noise: bool = False
+    """Its accuracy is inside the best's interval and the paired test finds no difference."""
+
+
+@dataclass
 class Pick:
     kind: str  # "best", "cheapest_within_margin", "knee"
     title: str
     point: Point | None
     explanation: str
-    vs_best: dict[str, Any] | None = None
+    vs_best: Paired | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def paired(best: Point, other: Point) -> dict[str, Any] | None:
+def paired(best: Point, other: Point) -> Paired | None:
     """Paired comparison of two points measured on the same items (other minus best)."""
     if not best.items or best.item_ids != other.item_ids:
         return None
-    by_id = {i["item_id"]: i for i in other.items}
-    a = [bool(i["correct"]) for i in best.items]
-    b = [bool(by_id[i["item_id"]]["correct"]) for i in best.items]
-    ta = [float(i["output_tokens"]) for i in best.items]
-    tb = [float(by_id[i["item_id"]]["output_tokens"]) for i in best.items]
+    by_id = {i.item_id: i for i in other.items}
+    a = [i.correct for i in best.items]
+    b = [by_id[i.item_id].correct for i in best.items]
+    ta = [float(i.output_tokens) for i in best.items]
+    tb = [float(by_id[i.item_id].output_tokens) for i in best.items]
     test = mcnemar_exact(a, b)
     boot = paired_bootstrap_diff(ta, tb, n_resamples=1000)
-    return {"n": len(a), "accuracy_delta": other.accuracy - best.accuracy, "p_value": test.p_value,
-            "token_delta": boot.mean_diff, "token_low": boot.low, "token_high": boot.high,
-            "token_pct": (other.tokens - best.tokens) / best.tokens * 100 if best.tokens else None,
-            "noise": False}
+    return Paired(n=len(a), accuracy_delta=other.accuracy - best.accuracy, p_value=test.p_value,
+                  token_delta=boot.mean_diff, token_low=boot.low, token_high=boot.high,
+                  token_pct=(other.tokens - best.tokens) / best.tokens * 100 if best.tokens else None)
 
 
 def recommendations(points: list[Point], margin: float, min_samples: int) -> list[Pick]:
@@ -190,9 +204,9 @@ def recommendations(points: list[Point], margin: float, min_samples: int) -> lis
             if pick.vs_best is None:
                 pick.warnings.append("Measured on other items than the most accurate prompt: no paired comparison.")
             else:
-                lo, hi = best.summary.get("accuracy_low"), best.summary.get("accuracy_high")
-                if lo is not None and hi is not None and lo <= pick.point.accuracy <= hi and pick.vs_best["p_value"] >= 0.05:
-                    pick.vs_best["noise"] = True
+                lo, hi = best.summary.accuracy_low, best.summary.accuracy_high
+                if lo is not None and hi is not None and lo <= pick.point.accuracy <= hi and pick.vs_best.p_value >= 0.05:
+                    pick.vs_best.noise = True
     return picks
 
 
@@ -211,7 +225,7 @@ class Tradeoff:
         return self.test if self.basis == "test" else self.validation
 
 
-def tradeoffs(results: Any, margin: float, min_samples: int) -> list[Tradeoff]:
+def tradeoffs(results: LoadedResults, margin: float, min_samples: int) -> list[Tradeoff]:
     """Points and recommendations per task (in the order of the report's runs), computed once per
     report and shared by the sections. A prompt is never compared with one of another task: their
     accuracies and token counts measure different things."""

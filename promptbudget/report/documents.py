@@ -1,8 +1,8 @@
 """Find the results files under a folder and read each through the one record path.
 
 Every result file is JSON with a `schema` field, `promptbudget.<kind>/<version>`. A file whose
-kind the report reads is parsed and validated as its typed record (`promptbudget.records`);
-every problem becomes a warning that names the file: a truncated or corrupted file, a schema
+kind the report reads is parsed and validated as its typed record (`promptbudget.records`),
+and the report reads only that record: no section sees the file's raw JSON. Every problem becomes a warning that names the file: a truncated or corrupted file, a schema
 version this build cannot read (older or newer), a field missing or of the wrong type.
 """
 
@@ -13,9 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Generic, TypeVar
 
-from ..records import REPORTED, Record, RecordError, load_json, parse_schema, validate_record
+from ..records import (REPORTED, BudgetSweepResults, ConfidenceSplitResults, Record, RecordError, RunSummary,
+                       SweepSummary, load_json, parse_schema, validate_record)
+
+R = TypeVar("R", bound=Record)
 
 # Cheap look at the head of a file: our writers put `schema` first, so most files that are
 # not report inputs (cache entries, say) are passed over without parsing all of them.
@@ -25,15 +28,26 @@ _SKIP_DIRS = {"__pycache__", "node_modules"}
 
 
 @dataclass(frozen=True)
-class Document:
-    """One results file the report can read: its JSON object and the typed record validating it."""
+class Document(Generic[R]):
+    """One results file the report can read, as its validated typed record."""
 
     path: Path
     schema: str
     kind: str
     version: int
-    data: dict[str, Any]
-    record: Record | None = None
+    record: R
+
+
+def task_of(record: Record) -> str | None:
+    """The task a results file is about, wherever its kind records it (a sweep: its optimize settings)."""
+    if isinstance(record, RunSummary):
+        return record.task.name or record.config.task
+    if isinstance(record, SweepSummary):
+        optimize = record.config.optimize
+        return record.config.task or (optimize.task if optimize is not None else None)
+    if isinstance(record, (BudgetSweepResults, ConfidenceSplitResults)):
+        return record.task.name
+    return None
 
 
 def json_files(root: Path) -> Iterator[Path]:
@@ -82,4 +96,4 @@ def read_document(path: Path, root: Path, warnings: list[str]) -> Document | Non
     except RecordError as exc:
         warnings.append(f"{exc}; skipped")
         return None
-    return Document(path=path, schema=data["schema"], kind=kind, version=version, data=data, record=record)
+    return Document(path=path, schema=data["schema"], kind=kind, version=version, record=record)

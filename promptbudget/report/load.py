@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .documents import Document, display, json_files, read_document
-from .run import Run, disambiguate, run_order, task_of
+from ..records.ledger import SavedLedger
+from .documents import Document, display, json_files, read_document, task_of
+from .run import Run, disambiguate, run_order
 
 __all__ = ["Document", "LoadedResults", "Run", "live_ledger", "load_results", "read_document", "task_of"]
 
@@ -20,7 +21,9 @@ class LoadedResults:
     """Everything the report reads. Sections (including plug-ins) receive this object.
 
     `documents(kind)` gives the files of one kind (`"run"`, `"sweep"`, `"budget_sweep"`,
-    `"confidence_split"`), each a `Document(path, schema, kind, version, data)`.
+    `"confidence_split"`), each a `Document(path, schema, kind, version, record)` whose `record` is
+    the file's validated typed record (`RunSummary`, `SweepSummary`, `BudgetSweepResults`,
+    `ConfidenceSplitResults` of `promptbudget.records`).
     """
 
     results_dir: Path
@@ -43,15 +46,15 @@ class LoadedResults:
 def _matches_task(doc: Document, task: str) -> bool:
     """A run must name the task; another file that names none may span tasks, so it is kept
     (its section filters its own rows)."""
-    named = task_of(doc.data)
+    named = task_of(doc.record)
     return named == task if (named is not None or doc.kind == "run") else True
 
 
 CALLS_FILE, ORPHANS_FILE = "calls.jsonl", "orphans.jsonl"
 
 
-def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> dict[str, Any] | None:
-    """Ledger totals (the summary's `ledger` shape) from a run directory's call records: every call
+def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> SavedLedger | None:
+    """Ledger totals (the summary's `ledger` record) from a run directory's call records: every call
     in calls.jsonl, plus the paid calls a resume set aside in orphans.jsonl and has not re-entered.
     None when there are no call records (or they cannot be read: a warning says so)."""
     from ..ledger import CallRecord, Ledger
@@ -77,7 +80,7 @@ def live_ledger(run_dir: Path, name: str, warnings: list[str]) -> dict[str, Any]
                         f"up to ${ledger.unaccounted.worst_case_usd:.4f}"
                         f"{' plus an unknown amount' if ledger.unaccounted.unpriced_calls else ''} unaccounted "
                         "(the server may have billed them)")
-    return ledger.summary()
+    return SavedLedger.model_validate(ledger.summary())
 
 
 def load_results(results_dir: str | os.PathLike, task: str | None = None) -> LoadedResults:
@@ -98,7 +101,7 @@ def load_results(results_dir: str | os.PathLike, task: str | None = None) -> Loa
             run = Run(doc)
             previous = by_run_id.get(run.run_id)
             if previous is not None:
-                newer, older = sorted([run, previous], key=lambda r: r.data.get("updated_at") or 0, reverse=True)
+                newer, older = sorted([run, previous], key=lambda r: r.record.updated_at or 0, reverse=True)
                 loaded.warnings.append(f"{display(older.doc.path, root)}: same run id as "
                                        f"{display(newer.doc.path, root)}; reporting the newer copy only")
                 if newer is previous:

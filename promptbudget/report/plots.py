@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from .analysis import task_slug, tradeoffs  # noqa: E402
+from .analysis import Point, task_slug, tradeoffs  # noqa: E402
+from .charts import Chart  # noqa: E402
 from .load import LoadedResults  # noqa: E402
 from .options import ReportOptions  # noqa: E402
+from .sections import Section  # noqa: E402
 from .sections.cost import CostSection  # noqa: E402
 from .sections.runs import trajectory  # noqa: E402
 from .sections.tokens import token_points  # noqa: E402
@@ -28,7 +31,7 @@ MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star"
 DPI = 110
 
 
-def _save(fig: Any, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=DPI, bbox_inches="tight")
@@ -37,7 +40,7 @@ def _save(fig: Any, path: Path) -> Path:
     return path
 
 
-def _legend(ax: Any, handles: int) -> None:
+def _legend(ax: Axes, handles: int) -> None:
     if not ax.get_legend_handles_labels()[0]:
         return
     if handles <= 14:
@@ -46,7 +49,7 @@ def _legend(ax: Any, handles: int) -> None:
         ax.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 
-def xy_png(spec: dict[str, Any], path: Path) -> Path:
+def xy_png(spec: Chart, path: Path) -> Path:
     """Draw an xy chart spec (see `charts.py`) as a PNG."""
     fig, ax = plt.subplots(figsize=(8, 5))
     for band in spec.get("bands") or []:
@@ -84,7 +87,7 @@ def xy_png(spec: dict[str, Any], path: Path) -> Path:
     return _save(fig, path)
 
 
-def bar_png(spec: dict[str, Any], path: Path) -> Path:
+def bar_png(spec: Chart, path: Path) -> Path:
     cats = spec["categories"]
     fig, ax = plt.subplots(figsize=(max(8, 0.22 * len(cats) + 3), 5))
     base = [0.0] * len(cats)
@@ -104,12 +107,12 @@ def bar_png(spec: dict[str, Any], path: Path) -> Path:
     return _save(fig, path)
 
 
-def token_boxplot_png(points: list[Any], basis: str, path: Path, task: str | None = None) -> Path | None:
+def token_boxplot_png(points: list[Point], basis: str, path: Path, task: str | None = None) -> Path | None:
     """Per-prompt token distributions: boxes to the quartiles, whiskers to p1/p99, every outlier drawn,
     the mean as a diamond and p90/p99 as ticks, on a log axis."""
     if not points:
         return None
-    data = [[max(1.0, float(i.get("output_tokens") or 0)) for i in p.items] for p in points]
+    data = [[max(1.0, float(i.output_tokens)) for i in p.items] for p in points]
     fig, ax = plt.subplots(figsize=(max(8, 0.35 * len(points) + 3), 5.5))
     ax.boxplot(data, whis=(1, 99), showmeans=True, meanprops={"marker": "D", "markerfacecolor": "#E69F00",
                                                                "markeredgecolor": "#333", "markersize": 4},
@@ -176,7 +179,7 @@ def trajectories_png(results: LoadedResults, path: Path) -> Path | None:
 
 
 def save_all(results: LoadedResults, options: ReportOptions, plots_dir: Path,
-             sections: list[Any] | None = None) -> list[Path]:
+             sections: list[Section] | None = None) -> list[Path]:
     """Write every PNG; returns the paths written."""
     written: list[Path] = []
     trade = TradeoffSection().build(results, options)

@@ -3,50 +3,53 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from ..optimize.schema import Comparison, EvaluationRecord, PromptVersion, StepRecord
-from .documents import Document
+from ..records import RunSummary
+from ..records.ledger import SavedLedger
+from ..records.run import SavedComparison, SavedEvaluation, SavedPromptVersion, SavedStep
+from ..records.run_setup import SavedConfig, SavedThinking
+from .documents import Document, task_of
 
 
 @dataclass
 class Run:
     """An optimize run (`promptbudget.run/1` summary) with the lookups the sections share."""
 
-    doc: Document
+    doc: Document[RunSummary]
     label_suffix: str = ""
     """What tells this run apart from other runs with the same weights and seed (set by the loader)."""
-    live_ledger: dict[str, Any] | None = None
+    live_ledger: SavedLedger | None = None
     """For a run that has not finished (status running: in progress or killed), the totals of its
     call records, which are written per call; the summary's ledger stops at the last completed step."""
 
     @property
-    def data(self) -> dict[str, Any]:
-        return self.doc.data
+    def record(self) -> RunSummary:
+        return self.doc.record
 
     @property
     def run_id(self) -> str:
-        return str(self.data["run_id"])
+        return self.record.run_id
 
     @property
     def task(self) -> str:
-        return task_of(self.data) or "?"
+        return task_of(self.record) or "?"
 
     @property
-    def config(self) -> dict[str, Any]:
-        return self.data.get("config") or {}
+    def config(self) -> SavedConfig:
+        return self.record.config
 
     @property
     def status(self) -> str:
-        return str(self.data.get("status") or "unknown")
+        return self.record.status or "unknown"
 
     @property
     def weights(self) -> tuple[float, float]:
-        return (float(self.config.get("accuracy_weight", 0.0)), float(self.config.get("efficiency_weight", 0.0)))
+        return (self.config.accuracy_weight, self.config.efficiency_weight)
 
     @property
     def seed(self) -> Any:
-        return self.config.get("seed")
+        return self.config.seed
 
     @property
     def base_label(self) -> str:
@@ -60,96 +63,84 @@ class Run:
         return self.base_label + self.label_suffix
 
     @property
+    def thinking(self) -> SavedThinking | None:
+        """The answer engine's thinking setting."""
+        return self.record.engines.thinking if self.record.engines is not None else None
+
+    @property
     def thinking_text(self) -> str:
-        thinking = (self.data.get("engines") or {}).get("thinking") or {}
-        mode = thinking.get("mode")
-        if mode == "off":
+        thinking = self.thinking or SavedThinking()
+        if thinking.mode == "off":
             return "thinking off"
-        if thinking.get("effort"):
-            return f"effort {thinking['effort']}"
-        if thinking.get("budget_tokens"):
-            return f"thinking {thinking['budget_tokens']}"
-        return f"thinking {mode}" if mode else "thinking ?"
+        if thinking.effort:
+            return f"effort {thinking.effort}"
+        if thinking.budget_tokens:
+            return f"thinking {thinking.budget_tokens}"
+        return f"thinking {thinking.mode}" if thinking.mode else "thinking ?"
 
     @property
     def validation_enabled(self) -> bool:
-        return self.config.get("run_validation", True) is not False
+        return self.config.run_validation is not False
 
     @property
     def model(self) -> str:
-        return str((self.data.get("engines") or {}).get("answer") or self.config.get("model") or "?")
+        engines = self.record.engines
+        return str((engines.answer if engines is not None else None) or self.config.model or "?")
 
     @property
-    def prompts(self) -> list[PromptVersion]:
-        return self.data.get("prompts") or []
+    def prompts(self) -> list[SavedPromptVersion]:
+        return self.record.prompts
 
     def prompt_text(self, version: int) -> str:
         for prompt in self.prompts:
-            if prompt.get("version") == version:
-                return str(prompt.get("text", ""))
+            if prompt.version == version:
+                return prompt.text
         return ""
 
     @property
     def current_version(self) -> int:
-        return int(self.data.get("current_version") or 0)
+        return self.record.current_version or 0
 
     @property
-    def validation(self) -> dict[int, EvaluationRecord]:
+    def validation(self) -> dict[int, SavedEvaluation]:
         """Complete validation records by prompt version (a candidate rejected early, on part of the
         items, is left out: its numbers are not comparable with the others')."""
-        out = {}
-        for key, record in (self.data.get("validation") or {}).items():
-            summary = (record or {}).get("summary") or {}
-            if summary.get("n") and record.get("complete", True) is not False:
-                out[int(key)] = record
-        return out
+        return {int(key): record for key, record in self.record.validation.items()
+                if record.summary.n and record.complete is not False}
 
     @property
-    def steps(self) -> list[StepRecord]:
-        return self.data.get("steps") or []
+    def steps(self) -> list[SavedStep]:
+        return self.record.steps
 
     @property
-    def initial_test(self) -> EvaluationRecord | None:
-        return ((self.data.get("initial") or {}).get("test")) or None
+    def initial_test(self) -> SavedEvaluation | None:
+        return (self.record.initial or {}).get("test")
 
     @property
-    def final_test(self) -> EvaluationRecord | None:
-        return ((self.data.get("final") or {}).get("test")) or None
+    def final_test(self) -> SavedEvaluation | None:
+        return self.record.final.test if self.record.final is not None else None
 
     @property
-    def comparison(self) -> Comparison | None:
-        return (self.data.get("final") or {}).get("comparison")
+    def comparison(self) -> SavedComparison | None:
+        return self.record.final.comparison if self.record.final is not None else None
 
     @property
-    def ledger(self) -> dict[str, Any]:
+    def ledger(self) -> SavedLedger:
         if self.live_ledger is not None:
             return self.live_ledger
-        return self.data.get("ledger") or {}
+        return self.record.ledger or SavedLedger()
 
     @property
     def val_ids(self) -> tuple[str, ...]:
-        return tuple((self.data.get("task") or {}).get("val_ids") or ())
+        return tuple(self.record.task.val_ids)
 
     @property
     def test_ids(self) -> tuple[str, ...]:
-        return tuple((self.data.get("task") or {}).get("test_ids") or ())
+        return tuple(self.record.task.test_ids)
 
     @property
     def warnings(self) -> list[str]:
-        return [str(w) for w in self.data.get("warnings") or []]
-
-
-def task_of(data: dict[str, Any]) -> str | None:
-    """The task a results file is about, wherever its writer put it."""
-    task = data.get("task")
-    if isinstance(task, dict):
-        task = task.get("name")
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    if not isinstance(task, str):
-        task = config.get("task")
-    if not isinstance(task, str) and isinstance(config.get("optimize"), dict):
-        task = config["optimize"].get("task")  # a sweep summary
-    return task if isinstance(task, str) else None
+        return list(self.record.warnings)
 
 
 # What may tell runs with the same weights and seed apart, in the order they are named.
@@ -166,7 +157,7 @@ def disambiguate(runs: list[Run]) -> None:
     group is split by task, then what still collides by model, thinking and validation, and runs
     that nothing shown tells apart get the hash part of their run ids."""
 
-    def split(group: list[Run], parts: list[str], distinguishers: tuple[Any, ...]) -> None:
+    def split(group: list[Run], parts: list[str], distinguishers: tuple[Callable[[Run], str], ...]) -> None:
         if len(group) > 1 and distinguishers:
             describe, rest = distinguishers[0], distinguishers[1:]
             values: dict[str, list[Run]] = {}

@@ -11,8 +11,9 @@ and optionally `save_pngs(results, plots_dir) -> list[Path]` for its PNG plots.
 `default_sections()` lists them in page order; `render(..., sections=[...])` takes any list.
 
 Sections of other packages are `PluginSection`s (see `plugin.py`): a module whose
-`context(results_file: dict) -> dict` is called once per results file of its kind (recognised
-by the file's `schema`), and optionally a plots module with `save_pngs(results_file, plots_dir)`.
+`context(results) -> dict` is called once per results file of its kind (recognised by the
+file's `schema`) with its validated typed record (or, for `reads="json"`, the record's JSON
+object), and optionally a plots module with `save_pngs(results, plots_dir)`.
 They are imported only when such files are present; a missing module leaves the section out
 with a warning.
 """
@@ -54,10 +55,11 @@ def default_sections() -> list[Section]:
         CostSection(),
         RunsSection(),
         PluginSection(id="budget", title="Thinking budgets", kinds=("budget_sweep",),
-                      context_module="promptbudget.budget.report_section", plots_module="promptbudget.budget.plots"),
+                      context_module="promptbudget.budget.report_section", plots_module="promptbudget.budget.plots",
+                      reads="json"),
         PluginSection(id="confidence", title="Answer / confidence budget split", kinds=("confidence_split",),
                       context_module="promptbudget.confidence.report_section",
-                      plots_module="promptbudget.confidence.plots"),
+                      plots_module="promptbudget.confidence.plots", reads="json"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...records.ledger import SavedLedger
 from .. import charts
 from ..load import LoadedResults
 from ..options import ReportOptions
@@ -13,10 +14,14 @@ FIELDS = ("calls", "cached_calls", "input_tokens", "output_tokens", "thinking_to
           "unpriced_calls")
 
 
-def _roles(ledger: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    by_role = dict(ledger.get("by_role") or {})
+Spend = dict[str, float]
+"""One role's totals, by field of FIELDS."""
+
+
+def _roles(ledger: SavedLedger) -> dict[str, Spend]:
+    by_role = ledger.by_role
     roles = list(ROLES) + sorted(r for r in by_role if r not in ROLES)
-    return {role: {f: (by_role.get(role) or {}).get(f) or 0 for f in FIELDS} for role in roles}
+    return {role: {f: (getattr(by_role[role], f) or 0) if role in by_role else 0 for f in FIELDS} for role in roles}
 
 
 class CostSection:
@@ -25,7 +30,7 @@ class CostSection:
     template = "sections/cost.html.j2"
 
     def build(self, results: LoadedResults, options: ReportOptions) -> dict[str, Any] | None:
-        runs = [run for run in results.runs if run.ledger.get("by_role")]
+        runs = [run for run in results.runs if run.ledger.by_role]
         if not runs:
             return None
         per_run = [{"run": run, "roles": _roles(run.ledger)} for run in runs]

@@ -1,9 +1,12 @@
 """Sections that live in other packages (thinking-budget sweeps, confidence splits).
 
 A plug-in is a module with `context(results) -> dict`, called once per results file of its
-kind with that file's JSON (a dict), and optionally a plots module with
-`save_pngs(results, plots_dir) -> list | dict of paths`. Each file becomes one part of the
-section. The generic template shows, from the context:
+kind, and optionally a plots module with `save_pngs(results, plots_dir) -> list | dict of paths`.
+`results` is the file's validated typed record (`BudgetSweepResults`, `ConfidenceSplitResults`
+of `promptbudget.records`); a section registered with `reads="json"` gets that record's JSON
+object instead (`record.to_json()`), for plug-ins written against the file format, which also
+run on `json.load` output (the budget and confidence plug-ins). Each file becomes one part of
+the section. The generic template shows, from the context:
 
 * `title`, `status`, `error`; `warnings` and `notes` (lists of str);
 * every value shaped `{"columns": [...], "rows": [[...]]}` as a table (its key is the caption;
@@ -28,8 +31,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from ...records import Record
 from .. import charts, fmt
 from ..load import Document, LoadedResults
 from ..options import ReportOptions
@@ -39,7 +43,7 @@ SKIP_FACTS = {"title", "status", "error", "warnings", "notes", "charts", "compar
 MAX_EMBEDDED_PNG = 2_000_000  # bytes per image
 
 
-def _budget_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _budget_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.budget: accuracy against the cost axis, with its Pareto settings ringed."""
     series = (ctx.get("series") or {}).get("cost_vs_accuracy") or {}
     front = set(series.get("pareto") or [])
@@ -69,7 +73,7 @@ BY_SETTING_CHARTS = (
 )
 
 
-def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _by_setting_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.budget: the notebook's time, tokens and cost views, and accuracy per dollar."""
     series = ctx.get("series") or {}
     rows = series.get("by_setting") or []
@@ -91,7 +95,7 @@ def _by_setting_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _confidence_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _confidence_charts(ctx: dict[str, Any]) -> list[charts.Chart]:
     """promptbudget.confidence: risk-coverage curves, one series per cell."""
     series = []
     for index, cell in enumerate(ctx.get("risk_coverage") or []):
@@ -108,7 +112,10 @@ def _confidence_charts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
                             caption="Selective risk against coverage (lower is better)")]
 
 
-CHART_ADAPTERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+ChartAdapter = Callable[[dict[str, Any]], list[charts.Chart]]
+"""Charts from a plug-in's own series in its context (a plain JSON object)."""
+
+CHART_ADAPTERS: dict[str, ChartAdapter] = {
     "budget": _budget_charts,
     "confidence": _confidence_charts,
 }
@@ -122,9 +129,15 @@ class PluginSection:
     context_module: str
     plots_module: str | None = None
     template: str = "sections/plugin.html.j2"
+    reads: Literal["record", "json"] = "record"
+    """What the plug-in's functions are given: the typed record, or its JSON object."""
 
     def documents(self, results: LoadedResults) -> list[Document]:
         return [doc for kind in self.kinds for doc in results.documents(kind)]
+
+    def given(self, doc: Document) -> Record | dict[str, Any]:
+        """A file as this plug-in reads it."""
+        return doc.record.to_json() if self.reads == "json" else doc.record
 
     def _import(self, name: str, results: LoadedResults, attribute: str) -> Callable[..., Any] | None:
         count = len(self.documents(results))
@@ -153,7 +166,7 @@ class PluginSection:
         for doc in docs:
             name = _name(doc, results)
             try:
-                raw = context(doc.data)
+                raw = context(self.given(doc))
             except Exception as exc:  # a broken plug-in or file must not take the whole report down
                 results.warnings.append(f"{name}: the '{self.title}' section could not read it "
                                         f"({type(exc).__name__}: {exc}); left out")
@@ -185,7 +198,7 @@ class PluginSection:
             scratch = Path(tempfile.mkdtemp(prefix=".plugin-", dir=plots_dir))
             try:
                 try:
-                    out = save(doc.data, scratch)
+                    out = save(self.given(doc), scratch)
                 except Exception as exc:
                     results.warnings.append(f"{_name(doc, results)}: the '{self.title}' plots failed "
                                             f"({type(exc).__name__}: {exc})")
@@ -263,8 +276,7 @@ def _table(key: str, value: dict[str, Any]) -> dict[str, Any]:
             "numeric": numeric, "notes": extras + _strings(value.get("notes"))}
 
 
-def normalize(raw: dict[str, Any], adapter: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
-              ) -> dict[str, Any]:
+def normalize(raw: dict[str, Any], adapter: ChartAdapter | None = None) -> dict[str, Any]:
     """What the generic template renders, from a plug-in's context."""
     tables, facts = [], []
     for key, value in raw.items():

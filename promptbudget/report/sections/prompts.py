@@ -6,7 +6,8 @@ import difflib
 import re
 from typing import Any
 
-from ..load import LoadedResults
+from ...records.run import SavedEvaluation, SavedStats
+from ..load import LoadedResults, Run
 from ..options import ReportOptions
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
@@ -27,13 +28,17 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return segments
 
 
-def lineage(run: Any, version: int) -> list[int]:
-    parents = {p.get("version"): p.get("parent") for p in run.prompts}
+def lineage(run: Run, version: int) -> list[int]:
+    parents = {p.version: p.parent for p in run.prompts}
     chain, seen = [version], {version}
     while parents.get(chain[-1]) is not None and parents[chain[-1]] not in seen:
         chain.append(parents[chain[-1]])
         seen.add(chain[-1])
     return list(reversed(chain))
+
+
+def _summary(record: SavedEvaluation | None) -> SavedStats | None:
+    return record.summary if record is not None else None
 
 
 class BestPromptsSection:
@@ -54,9 +59,9 @@ class BestPromptsSection:
                 "diff": word_diff(initial, final) if version else [],
                 "lineage": lineage(run, version),
                 "chars": (len(initial), len(final)),
-                "val_initial": (validation.get(0) or {}).get("summary"),
-                "val_final": (validation.get(version) or {}).get("summary"),
-                "test_initial": (run.initial_test or {}).get("summary"),
-                "test_final": (run.final_test or {}).get("summary"),
+                "val_initial": _summary(validation.get(0)),
+                "val_final": _summary(validation.get(version)),
+                "test_initial": _summary(run.initial_test),
+                "test_final": _summary(run.final_test),
             })
         return {"entries": entries}

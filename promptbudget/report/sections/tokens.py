@@ -33,10 +33,10 @@ class TokensSection:
                 stats = p.token_stats()
                 if stats is None:
                     continue
-                rows.append({"point": p, "stats": stats, "truncation": p.summary.get("truncation_rate")})
+                rows.append({"point": p, "stats": stats, "truncation": p.summary.truncation_rate})
                 # On the log axis 0 cannot be drawn: an item billed 0 tokens is at or below 1 token, so the
                 # curve from 1 up is still exact (the PNG's boxes clamp the same way).
-                values = [max(1.0, float(i.get("output_tokens") or 0)) for i in p.items]
+                values = [max(1.0, float(i.output_tokens)) for i in p.items]
                 # One initial prompt is drawn red; several get colours of their own, like the rest.
                 color = (charts.INITIAL_COLOR if p.is_initial and one_initial
                          else charts.color(index - 1 if one_initial else index))

@@ -10,12 +10,16 @@ from ..load import LoadedResults, Run
 from ..options import ReportOptions
 
 
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 def point_tip(p: Point, extra: list[str] | None = None) -> list[str]:
     s = p.summary
-    lines = [f"{p.basis}: accuracy {s['accuracy']:.3f} [{s.get('accuracy_low', 0):.3f}, "
-             f"{s.get('accuracy_high', 1):.3f}], n={p.n}",
-             f"mean tokens {s['mean_output_tokens']:.1f}, median {s.get('median_output_tokens', 0):.0f}, "
-             f"p90 {s.get('p90_output_tokens', 0):.0f}"]
+    lines = [f"{p.basis}: accuracy {p.accuracy:.3f} [{_or(s.accuracy_low, 0):.3f}, "
+             f"{_or(s.accuracy_high, 1):.3f}], n={p.n}",
+             f"mean tokens {p.tokens:.1f}, median {_or(s.median_output_tokens, 0):.0f}, "
+             f"p90 {_or(s.p90_output_tokens, 0):.0f}"]
     runs = ", ".join(r.label for r in p.runs[:4]) + (f" +{len(p.runs) - 4} more" if len(p.runs) > 4 else "")
     lines.append(f"prompt v{p.version} of run {runs}")
     return lines + (extra or [])
@@ -27,15 +31,15 @@ def config_label(run: Run, with_model: bool) -> str:
     return f"weights {acc:g}/{eff:g}" + (f" · {run.model}" if with_model else "")
 
 
-def tradeoff_chart(points: list[Point], title: str, basis: str, picks: dict[str, str] | None = None) -> dict[str, Any]:
+def tradeoff_chart(points: list[Point], title: str, basis: str, picks: dict[str, str] | None = None) -> charts.Chart:
     """One series per weighting (its runs' prompt versions), the initial prompt(s) starred, the front drawn and ringed."""
     picks = picks or {}
     several_models = len({r.model for p in points for r in p.runs}) > 1
     front = front_of(points)
     on_front = {points[i].key for i in front}
     run_order: dict[str, int] = {}
-    series: dict[str, dict[str, Any]] = {}
-    initial = {"name": "initial prompt", "color": charts.INITIAL_COLOR, "symbol": "star", "size": 6, "points": []}
+    series: dict[str, charts.Series] = {}
+    initial: charts.Series = {"name": "initial prompt", "color": charts.INITIAL_COLOR, "symbol": "star", "size": 6, "points": []}
     for p in points:
         extra = (["on the Pareto front"] if p.key in on_front else []) + ([picks[p.key]] if p.key in picks else [])
         pt = charts.point(p.tokens, p.accuracy, [p.label] + point_tip(p, extra), ring=p.key in on_front or None)
@@ -47,7 +51,7 @@ def tradeoff_chart(points: list[Point], title: str, basis: str, picks: dict[str,
             run_order[group] = len(run_order)
             series[group] = {"name": group, "color": charts.color(run_order[group]), "points": []}
         series[group]["points"].append(pt)
-    front_line = {"name": "Pareto front", "color": charts.FRONT_COLOR, "line": True, "markers": False,
+    front_line: charts.Series = {"name": "Pareto front", "color": charts.FRONT_COLOR, "line": True, "markers": False,
                   "dash": True, "width": 1.5,
                   "points": [charts.point(points[i].tokens, points[i].accuracy, [points[i].label] + point_tip(points[i]))
                              for i in front]}

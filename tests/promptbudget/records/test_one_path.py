@@ -47,7 +47,7 @@ def test_a_damaged_field_reads_the_same_in_resume_report_and_export(run_dir):
 def test_the_report_reads_a_good_file_as_its_typed_record(run_dir):
     (run,) = load_results(run_dir.parent).runs
     assert isinstance(run.doc.record, RunSummary)
-    assert run.doc.record.run_id == run.run_id and run.doc.data == fixture_data("run_summary.json")
+    assert run.doc.record.run_id == run.run_id and run.doc.record.to_json() == fixture_data("run_summary.json")
 
 
 def test_the_policy_loader_raises_the_record_error(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from promptbudget.records.run import SavedStats
 from promptbudget.report.fmt import ci, tok
 from promptbudget.report.render import build_report
 
@@ -92,7 +93,7 @@ def test_the_pairs_shown_are_the_runs_pair_validations_with_its_front(ladder_run
     for record in complete.values():
         v, rung, s = record["prompt_version"], record["rung"], record["summary"]
         row = shown[(f"v{v}", labels[rung])]
-        assert row[2:6] == [ci(s), tok(s["mean_output_tokens"]), str(s["n"]), "yes" if (v, rung) in front else ""]
+        assert row[2:6] == [ci(SavedStats.model_validate(s)), tok(s["mean_output_tokens"]), str(s["n"]), "yes" if (v, rung) in front else ""]
     (spec,) = [c for c in chart_specs(report.html) if c["title"].startswith(CHART_TITLE)]
     points = [p for s in spec["series"] if not s.get("line") for p in s["points"]]
     expected = {(r["summary"]["mean_output_tokens"], r["summary"]["accuracy"]) for r in complete.values()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from promptbudget.records.ledger import SavedUnaccounted
 from promptbudget.report.load import load_results
 
 
@@ -111,6 +112,32 @@ def test_a_killed_run_with_calls_in_flight_reports_them_as_unaccounted(small_res
     store.end("b", "failed")
     loaded = load_results(small_results)
     (run,) = [r for r in loaded.runs if r.live_ledger is not None]
-    assert run.live_ledger["unaccounted"] == {"calls": 1, "worst_case_usd": 0.25, "unpriced_calls": 0}
-    assert run.live_ledger["total"]["billed_usd"] == 0.01
+    assert run.live_ledger.unaccounted == SavedUnaccounted(calls=1, worst_case_usd=0.25, unpriced_calls=0)
+    assert run.live_ledger.total.billed_usd == 0.01
     assert any("1 calls were in flight" in w and "up to $0.2500 unaccounted" in w for w in loaded.warnings)
+
+
+def test_a_mistyped_field_the_report_reads_is_a_warning_naming_it(small_results):
+    # These blocks were read as untyped JSON: a budget written as text reached the page as it was.
+    path = _first_summary(small_results)
+    data = json.loads(path.read_text())
+    data["engines"]["thinking"]["budget_tokens"] = "16000"
+    data["config"]["accuracy_weight"] = True
+    path.write_text(json.dumps(data))
+    loaded = load_results(small_results)
+    assert len(loaded.runs) == 2
+    (warning,) = loaded.warnings
+    assert warning.startswith(f"{path.parent.name}/summary.json: ")
+    assert "config: 'accuracy_weight' must be a number (got true) (and 1 more problem)" in warning
+    assert warning.endswith("; skipped")
+
+
+def test_the_runs_read_the_typed_record_of_their_file(small_results):
+    loaded = load_results(small_results)
+    for run in loaded.runs:
+        record = run.doc.record
+        assert run.record is record and not hasattr(run.doc, "data")
+        assert run.weights == (record.config.accuracy_weight, record.config.efficiency_weight)
+        assert run.final_test is record.final.test and run.ledger is record.ledger
+    (sweep,) = loaded.documents("sweep")
+    assert [row.run_id for row in sweep.record.rows][:3] == [r.run_id for r in loaded.runs]

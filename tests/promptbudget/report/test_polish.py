@@ -6,6 +6,7 @@ import json
 import re
 from types import SimpleNamespace
 
+from promptbudget.records.run import SavedStats
 from promptbudget.report.analysis import Point
 from promptbudget.report.render import render, static_text
 from promptbudget.report.load import load_results
@@ -17,7 +18,7 @@ from .conftest import options
 
 def test_initial_prompts_shared_by_several_runs_get_distinct_labels():
     def point(*labels: str) -> Point:
-        return Point("k", "test", 0, "p", {}, [], [SimpleNamespace(label=label) for label in labels])
+        return Point("k", "test", 0, "p", SavedStats(n=0), [], [SimpleNamespace(label=label) for label in labels])
 
     a, b = point("0.3/0.7 s0", "0.3/0.7 s1", "0.3/0.7 s2"), point("0.7/0.3 s0", "0.7/0.3 s1", "0.7/0.3 s2")
     assert a.label != b.label

@@ -16,6 +16,7 @@ from promptbudget.budget.plots import FIGURE_NAMES
 
 from promptbudget.engines.local import SMALL_MODEL_WARNING
 from promptbudget.report import fmt
+from promptbudget.records.run import SavedItem, SavedStats
 from promptbudget.report.analysis import Point
 from promptbudget.report.load import load_results
 from promptbudget.report.render import build_report, render
@@ -129,7 +130,7 @@ def test_a_run_stopped_before_validation_is_not_called_a_run_without_validation(
     assert optimize(root, tmp_path / "cache", "--prices", str(prices), "--max_tokens", "2000", "--thinking_budget",
                     "1024", "--max_cost", "0.02", "--no_cache", "--seed", "3") == 3
     report = render(load_results(root), options(root, tmp_path))
-    runs = {e["run"].config.get("seed"): e for e in _section(report, "runs").context["runs"]}
+    runs = {e["run"].config.seed: e for e in _section(report, "runs").context["runs"]}
     stopped = runs[3]
     assert stopped["run"].status == "stopped" and not stopped["run"].validation
     assert stopped["trajectory"]["validation_enabled"] is True
@@ -162,9 +163,9 @@ def test_a_killed_run_counts_its_spend_up_to_the_last_call(mock_runs, tmp_path):
         handle.write('{"seq": 99, "role": "ans')
     results = load_results(root)
     (run,) = results.runs
-    assert run.ledger["total"]["calls"] == len(calls) + 1
-    assert run.ledger["by_role"]["answer"]["calls"] == sum(c["role"] == "answer" for c in calls) + 1
-    assert run.ledger["total"]["output_tokens"] == sum(c["usage"]["output_tokens"] for c in calls + [orphan])
+    assert run.ledger.total.calls == len(calls) + 1
+    assert run.ledger.by_role["answer"].calls == sum(c["role"] == "answer" for c in calls) + 1
+    assert run.ledger.total.output_tokens == sum(c["usage"]["output_tokens"] for c in calls + [orphan])
     report = render(results, options(root, tmp_path))
     cost = _section(report, "cost").context
     assert cost["grand"]["calls"] == len(calls) + 1 and cost["live"] == [run.label]
@@ -173,7 +174,7 @@ def test_a_killed_run_counts_its_spend_up_to_the_last_call(mock_runs, tmp_path):
     lines = (run_dir / "calls.jsonl").read_text().splitlines()
     (run_dir / "calls.jsonl").write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n")
     results = load_results(root)
-    assert results.runs[0].ledger["total"]["calls"] == 5
+    assert results.runs[0].ledger.total.calls == 5
     assert any("call records cannot be read" in w and run_dir.name in w for w in results.warnings)
 
 
@@ -182,7 +183,7 @@ def test_a_finished_run_keeps_its_summary_ledger(mock_runs, tmp_path):
     run_dir = next(root.iterdir())
     (run_dir / "calls.jsonl").write_text("")  # even with no call records
     (run,) = load_results(root).runs
-    assert run.live_ledger is None and run.ledger["total"]["calls"] > 10
+    assert run.live_ledger is None and run.ledger.total.calls > 10
 
 
 # --- bug: plug-in files whose plots have the same names overwrote each other's PNGs -------------------
@@ -277,8 +278,8 @@ def test_a_margin_below_zero_accuracy_is_not_shown_as_a_negative_floor(tmp_path)
 def test_token_boxplot_without_tails_draws_no_empty_legend(tmp_path):
     from promptbudget.report.plots import token_boxplot_png
 
-    items = [{"item_id": str(i), "correct": True, "output_tokens": 0} for i in range(5)]
-    point = Point("k", "test", 0, "p", {"n": 5, "accuracy": 1.0, "mean_output_tokens": 0.0}, items)
+    items = [SavedItem(item_id=str(i), correct=True, output_tokens=0) for i in range(5)]
+    point = Point("k", "test", 0, "p", SavedStats(n=5, accuracy=1.0, mean_output_tokens=0.0), items)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         written = token_boxplot_png([point], "test", tmp_path / "t.png")

@@ -73,8 +73,8 @@ def test_tradeoff_chart_marks_front_and_initial(small_results, tmp_path):
     points = {}
     for run in runs:
         for version, rec in run.validation.items():
-            key = (run.prompt_text(version), tuple(i["item_id"] for i in rec["items"]))
-            points.setdefault(key, (rec["summary"]["accuracy"], rec["summary"]["mean_output_tokens"]))
+            key = (run.prompt_text(version), tuple(i.item_id for i in rec.items))
+            points.setdefault(key, (rec.summary.accuracy, rec.summary.mean_output_tokens))
     coords = list(points.values())
     front = sorted(coords[i] for i in pareto_front(coords))
     drawn = sorted((p["y"], p["x"]) for p in series["Pareto front"]["points"])
@@ -93,8 +93,8 @@ def test_recommendations_match_stats(tmp_path):
     pts = {}
     for run in runs:
         for rec in (run.initial_test, run.final_test):
-            s = rec["summary"]
-            pts.setdefault(run.prompt_text(rec["prompt_version"]), (s["accuracy"], s["mean_output_tokens"]))
+            s = rec.summary
+            pts.setdefault(run.prompt_text(rec.prompt_version), (s.accuracy, s.mean_output_tokens))
     coords = list(pts.values())
     best = max(coords, key=lambda c: (c[0], -c[1]))
     assert (picks["best"].point.accuracy, picks["best"].point.tokens) == best
@@ -126,7 +126,7 @@ def test_token_table_shows_tails(small_results, tmp_path):
     report = _render(small_results, tmp_path)
     rows = next(s for s in report.sections if s.id == "tokens").context["groups"][0]["rows"]
     run = load_results(small_results).runs[0]
-    values = [i["output_tokens"] for i in run.initial_test["items"]]
+    values = [i.output_tokens for i in run.initial_test.items]
     initial = next(r for r in rows if r["point"].is_initial)
     assert initial["stats"]["p99"] == pytest.approx(np.percentile(values, 99))
     assert initial["stats"]["max"] == max(values)
@@ -143,7 +143,7 @@ def test_cost_by_role_includes_every_role(small_results, tmp_path):
     assert ctx["roles"][:4] == ["answer", "feedback", "optimizer", "judge"]
     runs = load_results(small_results).runs
     for role in ("answer", "feedback", "optimizer", "judge"):
-        expected = sum((r.ledger["by_role"].get(role) or {}).get("cost_usd", 0) for r in runs)
+        expected = sum(r.ledger.by_role[role].cost_usd if role in r.ledger.by_role else 0 for r in runs)
         assert ctx["totals"][role]["cost_usd"] == pytest.approx(expected)
     assert ctx["totals"]["judge"]["calls"] > 0  # the synthetic odd seeds have judge calls
     assert ctx["priced"] and ctx["chart"]["unit"] == "USD"
@@ -156,19 +156,19 @@ def test_trajectory_marks_accept_revert_and_gate(small_results, tmp_path):
     for entry in runs_ctx:
         run, traj = entry["run"], entry["trajectory"]
         acc_chart = traj["charts"][0]
-        validated = [s for s in run.steps if s["candidate_validation"]]
+        validated = [s for s in run.steps if s.candidate_validation]
         cands = acc_chart["series"][1]["points"]
-        assert [p["symbol"] == "circle" for p in cands] == [s["decision"]["accepted"] for s in validated]
-        assert [p["y"] for p in cands] == [s["candidate_validation"]["new"]["accuracy"] for s in validated]
+        assert [p["symbol"] == "circle" for p in cands] == [s.decision.accepted for s in validated]
+        assert [p["y"] for p in cands] == [s.candidate_validation.new.accuracy for s in validated]
         assert [b["color"] for b in acc_chart["bands"]] == [
-            {"accuracy": "#dbe8fb", "efficiency": "#fdebd3"}[s["focus"]] for s in run.steps]
+            {"accuracy": "#dbe8fb", "efficiency": "#fdebd3"}[s.focus] for s in run.steps]
         # After each step, the line holds the validation accuracy of the prompt in use.
         version = 0
         for step, point in zip(run.steps, acc_chart["series"][0]["points"][1:]):
-            if step["decision"]["accepted"]:
-                version = step["candidate_version"]
-            assert point["y"] == run.validation[version]["summary"]["accuracy"]
-        outcomes += [row["outcome"] for row in traj["rows"]]
+            if step.decision.accepted:
+                version = step.candidate_version
+            assert point["y"] == run.validation[version].summary.accuracy
+        outcomes += [row.outcome for row in traj["rows"]]
     assert {"accepted", "reverted", "rejected at gate"} <= set(outcomes)
     assert "rejected at gate" in report.html
 
@@ -254,8 +254,8 @@ def test_plugin_section_renders_each_file_escaped(small_results, tmp_path, fake_
     real = fixture_data("budget_sweep.json")
     (small_results / "budget.json").write_text(json.dumps({**real, "value": 1}))
     (small_results / "budget2.json").write_text(json.dumps({**real, "explode": True}))
-    sections = default_sections()[:1] + [PluginSection(id="budget", title="Thinking budgets",
-                                                       kinds=("budget_sweep",), context_module="fake_budget_section")]
+    sections = default_sections()[:1] + [PluginSection(id="budget", title="Thinking budgets", kinds=("budget_sweep",),
+                                                       context_module="fake_budget_section", reads="json")]
     opts = options(small_results, tmp_path)
     results = load_results(small_results)
     report = render(results, opts, sections=sections)
@@ -302,3 +302,24 @@ def test_a_run_with_no_validated_candidate_renders_and_plots(small_results, tmp_
     assert [len(chart["series"]) for chart in run_entry["trajectory"]["charts"]] == [1, 1]
     written = trajectories_png(results, tmp_path / "trajectories.png")
     assert written is not None and written.stat().st_size > 0
+
+
+def test_a_plugin_gets_the_files_typed_record(small_results, tmp_path, monkeypatch):
+    from promptbudget.records import BudgetSweepResults
+
+    seen = []
+    module = types.ModuleType("typed_budget_section")
+    module.context = lambda record: seen.append(("context", record)) or {"title": f"on {record.task.name}"}
+    module.save_pngs = lambda record, plots_dir: seen.append(("save_pngs", record)) or []
+    monkeypatch.setitem(sys.modules, "typed_budget_section", module)
+    (small_results / "budget.json").write_text(json.dumps(fixture_data("budget_sweep.json")))
+    section = PluginSection(id="budget", title="Thinking budgets", kinds=("budget_sweep",),
+                            context_module="typed_budget_section", plots_module="typed_budget_section")
+    results = load_results(small_results)
+    assert section.save_pngs(results, tmp_path / "plots") == []
+    report = render(results, options(small_results, tmp_path), sections=[section])
+    (doc,) = results.documents("budget_sweep")
+    assert [name for name, _ in seen] == ["save_pngs", "context"]
+    assert all(record is doc.record for _, record in seen)
+    assert isinstance(doc.record, BudgetSweepResults)
+    assert f"on {doc.record.task.name}" in report.html
