@@ -93,7 +93,7 @@ def test_balanced_prompt_optimization_end_to_end_through_the_anthropic_engine(ll
     result = subprocess.run(
         [sys.executable, str(REPO / "balanced_prompt_optimization.py"), "--task", "BBH_boolean_expressions",
          "--model", "anthropic/smollm2", "--base_url", llama_server.base_url, "--max_epochs", "1",
-         "--steps_per_epoch", "1", "--batch_size", "2", "--eval_samples", "3", "--test_samples", "3",
+         "--steps_per_epoch", "1", "--batch_size", "1", "--eval_samples", "2", "--test_samples", "2",
          "--no_thinking_enabled", "--max_tokens", "32", "--optimizer_max_tokens", "48", "--output_dir", str(tmp_path / "results"), "--quiet", "--yes"],
         cwd=tmp_path, env=_cli_env(tmp_path), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -102,6 +102,7 @@ def test_balanced_prompt_optimization_end_to_end_through_the_anthropic_engine(ll
     assert summary["status"] == "completed"
     assert summary["engines"]["answer"] == "anthropic/smollm2"
     assert summary["ledger"]["by_model"]["anthropic/smollm2"]["engine_calls"] > 0
+    assert {"answer", "feedback", "optimizer"} <= set(summary["ledger"]["by_role"])
     report = subprocess.run(
         [sys.executable, str(REPO / "analyze_results.py"), "--results_dir", str(tmp_path / "results"),
          "--output", str(tmp_path / "report.html"), "--plots_dir", str(tmp_path / "plots")],
