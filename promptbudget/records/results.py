@@ -30,15 +30,15 @@ class SweepRow(Part):
     final_tokens: Optional[float] = None
 
 
-class SweepOptimizeConfig(Part):
+class SavedSweepOptimizeConfig(Part):
     """The optimize settings every run of the sweep shares."""
 
     task: Optional[str] = None
 
 
-class SweepConfig(Part):
+class SavedSweepConfig(Part):
     task: Optional[str] = None
-    optimize: Optional[SweepOptimizeConfig] = None
+    optimize: Optional[SavedSweepOptimizeConfig] = None
 
 
 class SweepSummary(Record):
@@ -48,7 +48,7 @@ class SweepSummary(Record):
 
     promptbudget_version: Optional[str] = None
     updated_at: Optional[float] = None
-    config: SweepConfig
+    config: SavedSweepConfig
     rows: list[SweepRow]
     aggregates: list[JsonObject] = []
     totals: JsonObject = {}
