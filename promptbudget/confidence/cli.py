@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from tabulate import tabulate
 
@@ -12,6 +11,7 @@ from ..cli_support import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED,
                            run_command)
 from ..experiment.constants import DEFAULT_MODEL, SPLITS
 from ..jsonio import write_json_atomic
+from ..records import ConfidenceSplitResults
 from ..flags import add_flag, add_measurement_tail, new_parser
 from .metrics import BINNING_NOTE
 from .policy import DEFAULT_MIN_ANSWER_TOKENS, DEFAULT_OUTPUT_ALLOWANCE
@@ -67,33 +67,34 @@ def run(config: SplitConfig) -> int:
         return EXIT_INTERRUPTED
     path = config.output_path()
     write_json_atomic(path, results)
-    print(result_table(results))
+    record = ConfidenceSplitResults.model_validate(results)
+    print(result_table(record))
     print(f"results: {path}")
     if config.report_dir:
         from .report_section import write_report
 
-        page, pngs = write_report(results, config.report_dir)
+        page, pngs = write_report(record, config.report_dir)
         print(f"report: {page} ({len(pngs)} PNG plots in {pngs[0].parent if pngs else config.report_dir})")
-    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(results["status"], EXIT_FAILED)
+    return {"completed": EXIT_OK, "stopped": EXIT_STOPPED}.get(record.status, EXIT_FAILED)
 
 
-def result_table(results: dict[str, Any]) -> str:
+def result_table(results: ConfidenceSplitResults) -> str:
     from .report_section import TABLE_COLUMNS, table_rows
 
-    task, model = results["task"], results["model"]
-    lines = [f"confidence-split: {task['name']} ({task['split']}, {task['n_items']} items per cell) on "
-             f"{model['model_string']}; thinking: {model['thinking_style']}; status {results['status']}"
-             + (f" ({results['error']})" if results.get("error") else ""),
+    task, model = results.task, results.model
+    lines = [f"confidence-split: {task.name} ({task.split}, {task.n_items} items per cell) on "
+             f"{model.model_string}; thinking: {model.thinking_style}; status {results.status}"
+             + (f" ({results.error})" if results.error else ""),
              tabulate(table_rows(results), headers=TABLE_COLUMNS),
              BINNING_NOTE]
-    ledger = (results.get("ledger") or {})
+    ledger = results.ledger or {}
     total = ledger.get("total") or {}
     by_role = ledger.get("by_role") or {}
     if total:
         roles = ", ".join(f"{role} {t['calls']}" for role, t in sorted(by_role.items()))
         lines.append(f"calls {total['calls']} ({roles}; {total['cached_calls']} from cache), "
                      f"spent ${total['billed_usd']:.4f}")
-    lines += [f"warning: {w}" for w in results.get("warnings", [])]
+    lines += [f"warning: {w}" for w in results.warnings]
     return "\n".join(lines)
 
 

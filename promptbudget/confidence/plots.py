@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
+from ..records import ConfidenceSplitResults
+from ..records.results import ConfidenceCell
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -27,21 +28,21 @@ HEATMAP_METRICS = (
 )
 
 
-def _axes(results: dict[str, Any]) -> tuple[list[int], list[float]]:
-    totals = sorted({c["total_budget"] for c in results["cells"]})
-    ratios = sorted({c["ratio"] for c in results["cells"]})
+def _axes(results: ConfidenceSplitResults) -> tuple[list[int], list[float]]:
+    totals = sorted({c.total_budget for c in results.cells})
+    ratios = sorted({c.ratio for c in results.cells})
     return totals, ratios
 
 
-def _cell(results: dict[str, Any], total: int, ratio: float) -> dict[str, Any] | None:
-    for cell in results["cells"]:
-        if cell["total_budget"] == total and cell["ratio"] == ratio:
+def _cell(results: ConfidenceSplitResults, total: int, ratio: float) -> ConfidenceCell | None:
+    for cell in results.cells:
+        if cell.total_budget == total and cell.ratio == ratio:
             return cell
     return None
 
 
-def _title(results: dict[str, Any]) -> str:
-    return f"{results['task']['name']} on {results['model']['model_string']} (n={results['task']['n_items']})"
+def _title(results: ConfidenceSplitResults) -> str:
+    return f"{results.task.name} on {results.model.model_string} (n={results.task.n_items})"
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -50,7 +51,7 @@ def _new_figure(width: float, height: float) -> Figure:
     return figure
 
 
-def heatmap_matrix(results: dict[str, Any], metric: str) -> list[list[float | None]]:
+def heatmap_matrix(results: ConfidenceSplitResults, metric: str) -> list[list[float | None]]:
     """Rows: total budgets (ascending); columns: ratios (ascending)."""
     totals, ratios = _axes(results)
     rows = []
@@ -58,13 +59,13 @@ def heatmap_matrix(results: dict[str, Any], metric: str) -> list[list[float | No
         row = []
         for ratio in ratios:
             cell = _cell(results, total, ratio)
-            value = None if cell is None else cell["metrics"].get(metric)
+            value = None if cell is None else cell.metrics.value(metric)
             row.append(None if value is None or (isinstance(value, float) and math.isnan(value)) else value)
         rows.append(row)
     return rows
 
 
-def heatmap_figure(results: dict[str, Any], metric: str, label: str, better: str, fmt: str) -> Figure:
+def heatmap_figure(results: ConfidenceSplitResults, metric: str, label: str, better: str, fmt: str) -> Figure:
     import numpy as np
 
     totals, ratios = _axes(results)
@@ -89,7 +90,7 @@ def heatmap_figure(results: dict[str, Any], metric: str, label: str, better: str
     return figure
 
 
-def reliability_figure(results: dict[str, Any], total: int) -> Figure:
+def reliability_figure(results: ConfidenceSplitResults, total: int) -> Figure:
     _, ratios = _axes(results)
     figure = _new_figure(2.6 * len(ratios) + 0.4, 3.0)
     axes = figure.subplots(1, len(ratios), squeeze=False)[0]
@@ -103,37 +104,37 @@ def reliability_figure(results: dict[str, Any], total: int) -> Figure:
             ax.set_ylabel("accuracy in bin")
         if cell is None:
             continue
-        m = cell["metrics"]
-        ece = "n/a" if m.get("ece") is None else f"{m['ece']:.3f}"
-        ax.set_title(f"ratio {ratio:g} ({cell['answer_budget']}/{cell['confidence_budget']} tok)\n"
-                     f"ECE {ece}, parsed {m['n_parsed']}/{m['n']}", fontsize=8)
-        bins = [b for b in cell["reliability_bins"] if b["count"]]
+        m = cell.metrics
+        ece = "n/a" if m.ece is None else f"{m.ece:.3f}"
+        ax.set_title(f"ratio {ratio:g} ({cell.answer_budget}/{cell.confidence_budget} tok)\n"
+                     f"ECE {ece}, parsed {m.n_parsed}/{m.n}", fontsize=8)
+        bins = [b for b in cell.reliability_bins if b.count]
         if not bins:
             ax.text(0.5, 0.5, "no parsed\nconfidences", ha="center", va="center", fontsize=9)
             continue
-        ax.bar([(b["low"] + b["high"]) / 2 for b in bins], [b["accuracy"] for b in bins],
-               width=[b["high"] - b["low"] for b in bins], edgecolor="black", alpha=0.7, label="accuracy")
-        ax.plot([b["mean_confidence"] for b in bins], [b["accuracy"] for b in bins], "o", color="crimson",
+        ax.bar([(b.low + b.high) / 2 for b in bins], [b.accuracy for b in bins],
+               width=[b.high - b.low for b in bins], edgecolor="black", alpha=0.7, label="accuracy")
+        ax.plot([b.mean_confidence for b in bins], [b.accuracy for b in bins], "o", color="crimson",
                 markersize=3, label="mean confidence")
         for b in bins:
-            ax.text((b["low"] + b["high"]) / 2, min(0.95, (b["accuracy"] or 0) + 0.03), str(b["count"]),
+            ax.text((b.low + b.high) / 2, min(0.95, (b.accuracy or 0) + 0.03), str(b.count),
                     ha="center", fontsize=6)
     figure.suptitle(f"Reliability, total budget {total} (10 equal-width bins; counts above bars)\n{_title(results)}",
                     fontsize=9)
     return figure
 
 
-def risk_coverage_figure(results: dict[str, Any], total: int) -> Figure:
+def risk_coverage_figure(results: ConfidenceSplitResults, total: int) -> Figure:
     _, ratios = _axes(results)
     figure = _new_figure(5.5, 3.8)
     ax = figure.add_subplot()
     drawn = 0
     for ratio in ratios:
         cell = _cell(results, total, ratio)
-        if cell is None or not cell["risk_coverage"]:
+        if cell is None or not cell.risk_coverage:
             continue
-        points = cell["risk_coverage"]
-        aurc = cell["metrics"].get("aurc")
+        points = cell.risk_coverage
+        aurc = cell.metrics.aurc
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3,
                 label=f"ratio {ratio:g}" + ("" if aurc is None else f" (AURC {aurc:.3f})"))
         drawn += 1
@@ -149,7 +150,7 @@ def risk_coverage_figure(results: dict[str, Any], total: int) -> Figure:
     return figure
 
 
-def figures(results: dict[str, Any]) -> dict[str, Figure]:
+def figures(results: ConfidenceSplitResults) -> dict[str, Figure]:
     """Every figure of one result, by name (names are file-name safe)."""
     totals, _ = _axes(results)
     out: dict[str, Figure] = {}
@@ -161,28 +162,28 @@ def figures(results: dict[str, Any]) -> dict[str, Figure]:
     return out
 
 
-def file_suffix(results: dict[str, Any]) -> str:
+def file_suffix(results: ConfidenceSplitResults) -> str:
     """`<task>_<model>`, safe in a file name."""
-    text = f"{results['task']['name']}_{results['model']['model_string']}"
+    text = f"{results.task.name}_{results.model.model_string}"
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text.replace("jsonl:", ""))[-80:]
 
 
-def file_prefix(results: dict[str, Any]) -> str:
+def file_prefix(results: ConfidenceSplitResults) -> str:
     """The standalone page's name: `confidence_split_<task>_<model>`."""
     return f"confidence_split_{file_suffix(results)}"
 
 
-def png_name(results: dict[str, Any], name: str) -> str:
+def png_name(results: ConfidenceSplitResults, name: str) -> str:
     """`confidence_<figure>_<task>_<model>.png`: the pattern of the budget and main report PNGs."""
     return f"confidence_{name}_{file_suffix(results)}.png"
 
 
-def figure_name(results: dict[str, Any], path: Path) -> str:
+def figure_name(results: ConfidenceSplitResults, path: Path) -> str:
     """The figure a PNG written by `save_pngs` shows."""
     return path.stem[len("confidence_"):-(len(file_suffix(results)) + 1)]
 
 
-def save_pngs(results: dict[str, Any], plots_dir: str | Path) -> list[Path]:
+def save_pngs(results: ConfidenceSplitResults, plots_dir: str | Path) -> list[Path]:
     """Write every figure as `<plots_dir>/confidence_<figure>_<task>_<model>.png`; returns the paths."""
     plots_dir = Path(plots_dir)
     plots_dir.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from ..records import ConfidenceSplitResults
+from ..records.results import ConfidenceCell
 from .metrics import BINNING_NOTE
 from .plots import HEATMAP_METRICS, file_prefix, heatmap_matrix
 
@@ -24,36 +26,56 @@ def _fmt(value: Any, spec: str = "{:.3f}") -> str:
     return "n/a" if value is None else spec.format(value)
 
 
-def table_rows(results: dict[str, Any]) -> list[list[str]]:
+def _sorted_cells(results: ConfidenceSplitResults) -> list[ConfidenceCell]:
+    return sorted(results.cells, key=lambda c: (c.total_budget, c.ratio))
+
+
+def table_rows(results: ConfidenceSplitResults) -> list[list[str]]:
     rows = []
-    for cell in sorted(results["cells"], key=lambda c: (c["total_budget"], c["ratio"])):
-        m = cell["metrics"]
+    for cell in _sorted_cells(results):
+        m = cell.metrics
         rows.append([
-            str(cell["total_budget"]), f"{cell['ratio']:g}", f"{cell['answer_budget']} / {cell['confidence_budget']}",
-            cell["enforcement"] + ("" if cell.get("complete", True) else " (incomplete)"),
-            _fmt(m.get("accuracy")), _fmt(m.get("ece")), _fmt(m.get("brier")), _fmt(m.get("auroc")),
-            _fmt(m.get("aurc")),
-            f"{m['parse_failures']}/{m['n']}" if m.get("n") else "n/a",
-            _fmt(m.get("mean_output_tokens"), "{:.0f}"),
-            _fmt(m.get("cost_usd"), "{:.4f}"),
+            str(cell.total_budget), f"{cell.ratio:g}", f"{cell.answer_budget} / {cell.confidence_budget}",
+            cell.enforcement + ("" if cell.complete else " (incomplete)"),
+            _fmt(m.accuracy), _fmt(m.ece), _fmt(m.brier), _fmt(m.auroc), _fmt(m.aurc),
+            f"{m.parse_failures}/{m.n}" if m.n else "n/a",
+            _fmt(m.mean_output_tokens, "{:.0f}"),
+            _fmt(m.cost_usd, "{:.4f}"),
         ])
     return rows
 
 
-def context(results: dict[str, Any]) -> dict[str, Any]:
-    totals = sorted({c["total_budget"] for c in results["cells"]})
-    ratios = sorted({c["ratio"] for c in results["cells"]})
-    cells = sorted(results["cells"], key=lambda c: (c["total_budget"], c["ratio"]))
+def _cell_view(c: ConfidenceCell) -> dict[str, Any]:
+    return {"cell_id": c.cell_id, "total_budget": c.total_budget, "ratio": c.ratio, "answer_budget": c.answer_budget,
+            "confidence_budget": c.confidence_budget, "enforcement": c.enforcement, "complete": c.complete,
+            **c.metrics.to_json()}
+
+
+def _curve_views(c: ConfidenceCell) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cell's reliability bins and risk-coverage points, as the template and chart adapter read them."""
+    where = {"cell_id": c.cell_id, "total_budget": c.total_budget, "ratio": c.ratio,
+             "label": f"total {c.total_budget}, ratio {c.ratio:g}"}
+    return ({**where, "ece": c.metrics.ece, "bins": [b.to_json() for b in c.reliability_bins],
+             "figure": f"reliability_total{c.total_budget}"},
+            {**where, "aurc": c.metrics.aurc, "points": [list(p) for p in c.risk_coverage],
+             "figure": f"risk_coverage_total{c.total_budget}"})
+
+
+def context(results: ConfidenceSplitResults) -> dict[str, Any]:
+    totals = sorted({c.total_budget for c in results.cells})
+    ratios = sorted({c.ratio for c in results.cells})
+    cells = _sorted_cells(results)
+    curves = [_curve_views(c) for c in cells]
     return {
-        "title": f"Confidence under a thinking budget: {results['task']['name']} on {results['model']['model_string']}",
-        "task": results["task"]["name"],
-        "split": results["task"]["split"],
-        "n_items": results["task"]["n_items"],
-        "model": results["model"]["model_string"],
-        "thinking_style": results["model"]["thinking_style"],
-        "status": results["status"],
-        "error": results.get("error"),
-        "warnings": list(results.get("warnings", [])),
+        "title": f"Confidence under a thinking budget: {results.task.name} on {results.model.model_string}",
+        "task": results.task.name,
+        "split": results.task.split,
+        "n_items": results.task.n_items,
+        "model": results.model.model_string,
+        "thinking_style": results.model.thinking_style,
+        "status": results.status,
+        "error": results.error,
+        "warnings": list(results.warnings),
         "notes": [BINNING_NOTE,
                   "Stage 1 answers with budget B x ratio; stage 2 judges that answer with budget B x (1 - ratio). "
                   "The enforcement column says how each stage's budget was enforced on this model."],
@@ -61,22 +83,13 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "table": {"caption": "Per cell: accuracy, calibration (ECE over 10 equal-width bins, Brier), AUROC, AURC, "
                              "confidence parse failures, tokens and cost",
                   "columns": list(TABLE_COLUMNS), "rows": table_rows(results)},
-        "cells": [{"cell_id": c["cell_id"], "total_budget": c["total_budget"], "ratio": c["ratio"],
-                   "answer_budget": c["answer_budget"], "confidence_budget": c["confidence_budget"],
-                   "enforcement": c["enforcement"], "complete": c.get("complete", True), **c["metrics"]}
-                  for c in cells],
+        "cells": [_cell_view(c) for c in cells],
         "heatmaps": [{"metric": metric, "label": label, "better": better, "x_label": "ratio", "x": ratios,
                       "y_label": "total budget", "y": totals, "values": heatmap_matrix(results, metric),
                       "figure": f"heatmap_{metric}"}
                      for metric, label, better, _ in HEATMAP_METRICS],
-        "reliability": [{"cell_id": c["cell_id"], "total_budget": c["total_budget"], "ratio": c["ratio"],
-                         "label": f"total {c['total_budget']}, ratio {c['ratio']:g}", "ece": c["metrics"].get("ece"),
-                         "bins": [dict(b) for b in c["reliability_bins"]],
-                         "figure": f"reliability_total{c['total_budget']}"} for c in cells],
-        "risk_coverage": [{"cell_id": c["cell_id"], "total_budget": c["total_budget"], "ratio": c["ratio"],
-                           "label": f"total {c['total_budget']}, ratio {c['ratio']:g}", "aurc": c["metrics"].get("aurc"),
-                           "points": [list(p) for p in c["risk_coverage"]],
-                           "figure": f"risk_coverage_total{c['total_budget']}"} for c in cells],
+        "reliability": [reliability for reliability, _ in curves],
+        "risk_coverage": [risk for _, risk in curves],
         "figures": ([f"heatmap_{m[0]}" for m in HEATMAP_METRICS]
                     + [name for t in totals for name in (f"reliability_total{t}", f"risk_coverage_total{t}")]),
     }
@@ -117,7 +130,7 @@ def page_policy(css: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def write_report(results: dict[str, Any], out_dir: str | Path) -> tuple[Path, list[Path]]:
+def write_report(results: ConfidenceSplitResults, out_dir: str | Path) -> tuple[Path, list[Path]]:
     """A standalone page `<out_dir>/<prefix>.html` with PNGs in `<out_dir>/plots/`."""
     from .plots import figure_name, save_pngs
 

@@ -59,7 +59,7 @@ def default_sections() -> list[Section]:
                       reads="json"),
         PluginSection(id="confidence", title="Answer / confidence budget split", kinds=("confidence_split",),
                       context_module="promptbudget.confidence.report_section",
-                      plots_module="promptbudget.confidence.plots", reads="json"),
+                      plots_module="promptbudget.confidence.plots"),
     ]
 
 

@@ -13,17 +13,19 @@ from matplotlib.figure import Figure
 
 from promptbudget.confidence import plots, report_section
 from promptbudget.confidence.runner import run_split
+from promptbudget.records import ConfidenceSplitResults
 
 from ._fakes import config, scripted, write_task
 
 
 @pytest.fixture
-def results(tmp_path: Path) -> dict:
-    return run_split(config(write_task(tmp_path), total_budget=(200, 2048), ratios=(0.0, 0.5, 1.0)),
-                     engine=scripted(), progress=False)
+def results(tmp_path: Path) -> ConfidenceSplitResults:
+    return ConfidenceSplitResults.model_validate(
+        run_split(config(write_task(tmp_path), total_budget=(200, 2048), ratios=(0.0, 0.5, 1.0)),
+                  engine=scripted(), progress=False))
 
 
-def test_figures_cover_every_metric_and_budget(results: dict) -> None:
+def test_figures_cover_every_metric_and_budget(results: ConfidenceSplitResults) -> None:
     figures = plots.figures(results)
     expected = {f"heatmap_{m}" for m in ("accuracy", "ece", "brier", "auroc", "aurc", "parse_failure_rate",
                                           "cost_usd", "mean_output_tokens")}
@@ -36,15 +38,15 @@ def test_figures_cover_every_metric_and_budget(results: dict) -> None:
     assert "10 equal-width bins" in reliability.get_suptitle()
 
 
-def test_heatmap_matrix_rows_are_budgets_and_columns_ratios(results: dict) -> None:
+def test_heatmap_matrix_rows_are_budgets_and_columns_ratios(results: ConfidenceSplitResults) -> None:
     matrix = plots.heatmap_matrix(results, "ece")
     assert len(matrix) == 2 and all(len(row) == 3 for row in matrix)
-    cell = next(c for c in results["cells"] if c["total_budget"] == 2048 and c["ratio"] == 1.0)
-    assert matrix[1][2] == pytest.approx(cell["metrics"]["ece"])
+    cell = next(c for c in results.cells if c.total_budget == 2048 and c.ratio == 1.0)
+    assert matrix[1][2] == pytest.approx(cell.metrics.ece)
     assert plots.heatmap_matrix(results, "cost_usd") == [[None] * 3] * 2  # unpriced engine: no cost, not 0
 
 
-def test_save_pngs(results: dict, tmp_path: Path) -> None:
+def test_save_pngs(results: ConfidenceSplitResults, tmp_path: Path) -> None:
     paths = plots.save_pngs(results, tmp_path / "plots")
     assert len(paths) == 12 and len({p.name for p in paths}) == 12
     assert all(p.parent == tmp_path / "plots" and p.read_bytes()[:4] == b"\x89PNG" for p in paths)
@@ -54,7 +56,7 @@ def test_save_pngs(results: dict, tmp_path: Path) -> None:
     assert {plots.figure_name(results, p) for p in paths} == set(plots.figures(results))
 
 
-def test_context_is_plain_data(results: dict) -> None:
+def test_context_is_plain_data(results: ConfidenceSplitResults) -> None:
     ctx = report_section.context(results)
     json.dumps(ctx)  # plain data only
     assert ctx["table"]["columns"][5] == "ECE (10 bins)"
@@ -69,7 +71,7 @@ def test_context_is_plain_data(results: dict) -> None:
     assert set(ctx["figures"]) == set(plots.figures(results))
 
 
-def test_render_and_write_report(results: dict, tmp_path: Path) -> None:
+def test_render_and_write_report(results: ConfidenceSplitResults, tmp_path: Path) -> None:
     page, pngs = report_section.write_report(results, tmp_path / "report")
     text = page.read_text("utf-8")
     assert text.count("<img ") == len(pngs) == 12
@@ -83,16 +85,16 @@ def test_render_and_write_report(results: dict, tmp_path: Path) -> None:
 def test_all_parse_failures_still_render(tmp_path: Path) -> None:
     engine = scripted()
     engine.confidences = {q: "no idea" for q in engine.confidences}
-    results = run_split(config(write_task(tmp_path), total_budget=(200,), ratios=(0.5,)), engine=engine,
-                        progress=False)
-    (cell,) = results["cells"]
-    assert cell["metrics"]["parse_failure_rate"] == 1.0 and cell["metrics"]["ece"] is None
+    results = ConfidenceSplitResults.model_validate(
+        run_split(config(write_task(tmp_path), total_budget=(200,), ratios=(0.5,)), engine=engine, progress=False))
+    (cell,) = results.cells
+    assert cell.metrics.parse_failure_rate == 1.0 and cell.metrics.ece is None
     assert plots.heatmap_matrix(results, "ece") == [[None]]
     assert len(plots.save_pngs(results, tmp_path / "plots")) == 10
     assert report_section.context(results)["table"]["rows"][0][5] == "n/a"
 
 
-def test_context_fits_the_report_plugin_contract(results: dict) -> None:
+def test_context_fits_the_report_plugin_contract(results: ConfidenceSplitResults) -> None:
     plugin = pytest.importorskip("promptbudget.report.sections.plugin")
     part = plugin.normalize(report_section.context(results), plugin.CHART_ADAPTERS.get("confidence"))
     (table,) = part["tables"]
@@ -106,7 +108,7 @@ def _policy(text: str) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in content.split(";"))
 
 
-def test_the_page_has_the_main_reports_strict_content_security_policy(results: dict, tmp_path: Path) -> None:
+def test_the_page_has_the_main_reports_strict_content_security_policy(results: ConfidenceSplitResults, tmp_path: Path) -> None:
     page, _ = report_section.write_report(results, tmp_path / "report")
     text = page.read_text("utf-8")
     policy = _policy(text)
@@ -123,7 +125,7 @@ def test_the_page_has_the_main_reports_strict_content_security_policy(results: d
 
 
 @pytest.mark.browser
-def test_the_page_renders_under_its_policy_and_refuses_injected_code_in_chromium(results: dict,
+def test_the_page_renders_under_its_policy_and_refuses_injected_code_in_chromium(results: ConfidenceSplitResults,
                                                                                  tmp_path: Path) -> None:
     from ..report.browser import DevTools, chromium_or_skip
 
