@@ -8,11 +8,13 @@ while costing more and answering no better.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
 from ..errors import UsageError
+from ..records import BudgetSweepResults
+from ..records.results import SavedSettingRow
 from .allocator import BudgetAllocator, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES
 
@@ -27,18 +29,18 @@ SCENARIO_COLORS = {"normal": "#377eb8", "time-sensitive": "#e41a1c", "cost-const
                    "both": "#984ea3"}
 
 
-def main_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+def main_rows(results: BudgetSweepResults) -> list[SavedSettingRow]:
     """The measured rows of the split the sweep reports."""
-    return [r for r in results["summary"].get(results["task"]["split"], []) if r.get("n")]
+    return results.rows()
 
 
-def _axis(fig: Figure, results: dict[str, Any], rows: list[dict[str, Any]], title: str, y_label: str) -> Axes:
+def _axis(fig: Figure, results: BudgetSweepResults, rows: list[SavedSettingRow], title: str, y_label: str) -> Axes:
     ax = fig.add_subplot(1, 1, 1)
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r["setting"] for r in rows])
-    ax.set_xlabel(f"thinking {results['kind']}")
+    ax.set_xticklabels([r.setting for r in rows])
+    ax.set_xlabel(f"thinking {results.kind}")
     ax.set_ylabel(y_label)
-    ax.set_title(f"{title}: {results['task']['name']} on {results['engine']['model']}")
+    ax.set_title(f"{title}: {results.task.name} on {results.engine.model}")
     ax.grid(True, axis="y", alpha=0.3)
     return ax
 
@@ -61,14 +63,14 @@ def _floor_zero(ax: Axes, values: list[float], unit: str) -> None:
         ax.set_ylim(0, top * 1.1)
 
 
-def response_time_figure(results: dict[str, Any]) -> Figure:
+def response_time_figure(results: BudgetSweepResults) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
-    rows = [r for r in main_rows(results) if r.get("latency_p50_s") is not None]
+    rows = [r for r in main_rows(results) if r.latency_p50_s is not None]
     if not rows:
         return message_figure(fig, "No latencies were measured.")
     ax = _axis(fig, results, rows, "Response time per setting", "seconds per answer")
     idx = list(range(len(rows)))
-    p50, p95 = [r["latency_p50_s"] for r in rows], [r["latency_p95_s"] for r in rows]
+    p50, p95 = [r.latency_p50_s for r in rows], [r.latency_p95_s for r in rows]
     ax.plot(idx, p50, marker="o", label="p50")
     ax.plot(idx, p95, marker="s", label="p95")
     _floor_zero(ax, p50 + p95, "s (cache hits keep the original latency; the mock engine takes no time)")
@@ -76,44 +78,44 @@ def response_time_figure(results: dict[str, Any]) -> Figure:
     return fig
 
 
-def token_usage_figure(results: dict[str, Any]) -> Figure:
+def token_usage_figure(results: BudgetSweepResults) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     rows = main_rows(results)
     if not rows:
         return message_figure(fig, "No measurements.")
     ax = _axis(fig, results, rows, "Token usage per setting", "tokens per item (mean)")
     idx = list(range(len(rows)))
-    ax.plot(idx, [r["mean_output_tokens"] for r in rows], marker="o", label="billed output (thinking included)")
-    thinking = [r.get("mean_thinking_tokens") for r in rows]
+    ax.plot(idx, [r.mean_output_tokens for r in rows], marker="o", label="billed output (thinking included)")
+    thinking = [r.mean_thinking_tokens for r in rows]
     if any(t is not None for t in thinking):
         ax.plot(idx, [float("nan") if t is None else t for t in thinking], marker="^", label="thinking")
-    ax.plot(idx, [r["mean_input_tokens"] for r in rows], marker="s", label="input")
-    _floor_zero(ax, [r["mean_output_tokens"] for r in rows] + [r["mean_input_tokens"] for r in rows], "tokens")
+    ax.plot(idx, [r.mean_input_tokens for r in rows], marker="s", label="input")
+    _floor_zero(ax, [r.mean_output_tokens for r in rows] + [r.mean_input_tokens for r in rows], "tokens")
     ax.legend(fontsize=8)
     return fig
 
 
-def cost_by_setting_figure(results: dict[str, Any]) -> Figure:
+def cost_by_setting_figure(results: BudgetSweepResults) -> Figure:
     fig = Figure(figsize=(8, 4.5), layout="constrained")
-    rows = [r for r in main_rows(results) if r.get("cost_per_item_usd") is not None]
-    if results["engine"]["pricing"] != "priced" or not rows:
-        return message_figure(fig, f"The answer engine is {results['engine']['pricing']}: no cost to plot "
+    rows = [r for r in main_rows(results) if r.cost_per_item_usd is not None]
+    if results.engine.pricing != "priced" or not rows:
+        return message_figure(fig, f"The answer engine is {results.engine.pricing}: no cost to plot "
                              "(token usage is the cost proxy).")
     ax = _axis(fig, results, rows, "Cost per setting", "USD per item")
-    values = [r["cost_per_item_usd"] for r in rows]
+    values = [r.cost_per_item_usd for r in rows]
     ax.bar(range(len(rows)), values, color="#e41a1c")
     _floor_zero(ax, values, "USD")
     return fig
 
 
-def accuracy_per_dollar_figure(results: dict[str, Any]) -> Figure:
+def accuracy_per_dollar_figure(results: BudgetSweepResults) -> Figure:
     fig = Figure(figsize=(8, 4.8), layout="constrained")
-    rows = [r for r in main_rows(results) if r.get("accuracy_per_dollar") is not None]
+    rows = [r for r in main_rows(results) if r.accuracy_per_dollar is not None]
     if not rows:
-        reason = "ungraded prompts" if not results["task"]["graded"] else f"{results['engine']['pricing']} engine"
+        reason = "ungraded prompts" if not results.task.graded else f"{results.engine.pricing} engine"
         return message_figure(fig, f"No accuracy per dollar ({reason}).\n{EFFICIENCY_NOTE}")
     ax = _axis(fig, results, rows, "Accuracy per dollar per setting", "correct answers per USD")
-    values = [r["accuracy_per_dollar"] for r in rows]
+    values = [r.accuracy_per_dollar for r in rows]
     ax.bar(range(len(rows)), values, color="#4daf4a")
     _floor_zero(ax, values, "")
     fig.text(0.01, 0.005, EFFICIENCY_NOTE, fontsize=7, wrap=True)
@@ -127,18 +129,18 @@ def allocation_table(policy: Policy) -> dict[str, dict[str, int]]:
                        for name in COMPLEXITY_CLASSES} for scenario, (ts, cc) in SCENARIOS.items()}
 
 
-def policies_of(results: dict[str, Any]) -> dict[str, Policy]:
+def policies_of(results: BudgetSweepResults) -> dict[str, Policy]:
     """The notebook defaults, and the learned policy when the sweep learned one."""
     policies = {"notebook defaults": default_policy()}
-    if results.get("policy"):
+    if results.policy is not None:
         try:
-            policies["learned"] = Policy.from_dict(results["policy"], where="the sweep's policy")
+            policies["learned"] = Policy.from_dict(results.policy.to_json(), where="the sweep's policy")
         except UsageError:
             pass
     return policies
 
 
-def allocation_strategy_figure(results: dict[str, Any]) -> Figure:
+def allocation_strategy_figure(results: BudgetSweepResults) -> Figure:
     policies = policies_of(results)
     fig = Figure(figsize=(6 * len(policies), 4.8), layout="constrained")
     axes = fig.subplots(1, len(policies), squeeze=False)[0]

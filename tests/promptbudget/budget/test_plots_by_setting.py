@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from promptbudget.budget import plots, sweep_cli
@@ -11,6 +9,7 @@ from promptbudget.budget.plots_by_setting import (EFFICIENCY_NOTE, accuracy_per_
                                                   response_time_figure)
 from promptbudget.budget.report_section import allocation_strategy_table
 from promptbudget.budget.allocator import default_policy
+from promptbudget.records import BudgetSweepResults, read_record
 
 from .conftest import write_task
 
@@ -22,24 +21,25 @@ def results(tmp_path, paid_prices):
     assert sweep_cli.main(["--task", task, "--model", model, "--budgets", "0", "1024", "2048", "4096", "--samples",
                            "20", "--min_class_items", "5", "--prices", paid_prices, "--output", str(output),
                            "--no_cache", "--quiet"]) == 0
-    return json.loads(output.read_text())
+    return read_record(output, BudgetSweepResults)
 
 
 def test_zero_latencies_get_an_axis_from_0_not_minus_0_04(results):
-    assert all(r["latency_p95_s"] == 0 for r in results["summary"]["test"])  # the mock takes no time
+    assert all(r.latency_p95_s == 0 for r in results.summary["test"])  # the mock takes no time
     ax = response_time_figure(results).axes[0]
     assert ax.get_ylim() == (0.0, 1.0)
     assert any("every measured value is 0" in t.get_text() for t in ax.texts)
-    for row in results["summary"]["test"]:
+    data = results.to_json()
+    for row in data["summary"]["test"]:
         row["latency_p50_s"], row["latency_p95_s"] = 1.0, 2.5
-    low, high = response_time_figure(results).axes[0].get_ylim()
+    low, high = response_time_figure(BudgetSweepResults.model_validate(data)).axes[0].get_ylim()
     assert low == 0.0 and high == pytest.approx(2.75)
 
 
 def test_accuracy_per_dollar_is_plotted_from_the_rows_with_the_reason_it_replaces_tokens_per_second(results):
     figure = accuracy_per_dollar_figure(results)
     bars = [p.get_height() for p in figure.axes[0].patches]
-    assert bars == pytest.approx([r["accuracy_per_dollar"] for r in results["summary"]["test"]])
+    assert bars == pytest.approx([r.accuracy_per_dollar for r in results.summary["test"]])
     assert EFFICIENCY_NOTE in [t.get_text() for t in figure.texts] and "rewards waste" in EFFICIENCY_NOTE
 
 
@@ -48,7 +48,7 @@ def test_each_notebook_view_is_its_own_figure_and_png(results, tmp_path):
         assert name in plots.FIGURE_NAMES
     token_axes = plots.budget_sweep_figures(results)["token_usage"].axes[0]
     output_line = token_axes.get_lines()[0]
-    assert list(output_line.get_ydata()) == pytest.approx([r["mean_output_tokens"] for r in results["summary"]["test"]])
+    assert list(output_line.get_ydata()) == pytest.approx([r.mean_output_tokens for r in results.summary["test"]])
     paths = plots.save_pngs(results, tmp_path / "plots")
     assert all(p.name.startswith(f"budget_{name}_") for name, p in paths.items())
 
@@ -62,8 +62,8 @@ def test_allocation_strategy_per_scenario_for_the_default_and_the_learned_policy
     rows = allocation_strategy_table(results)["rows"]
     assert {r[0] for r in rows} == {"notebook defaults", "learned"} and len(rows) == 8
     learned_normal = next(r for r in rows if r[:2] == ["learned", "normal"])
-    policy = results["policy"]["classes"]
-    assert learned_normal[2:] == [("off" if policy[c]["tier"] == 0 else str(policy[c]["tier"]))
+    policy = results.policy.classes
+    assert learned_normal[2:] == [("off" if policy[c].tier == 0 else str(policy[c].tier))
                                   for c in ("simple", "medium", "complex", "very_complex")]
 
 
@@ -77,8 +77,8 @@ def test_the_html_section_charts_each_view_from_the_rows(results):
                   "Accuracy per dollar per setting"):
         assert title in by_title
     per_dollar = by_title["Accuracy per dollar per setting"]
-    assert per_dollar["series"][0]["values"] == pytest.approx([r["accuracy_per_dollar"]
-                                                               for r in results["summary"]["test"]])
+    assert per_dollar["series"][0]["values"] == pytest.approx([r.accuracy_per_dollar
+                                                               for r in results.summary["test"]])
     assert "rewards waste" in per_dollar["caption"]
 
 

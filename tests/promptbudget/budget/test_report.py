@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from promptbudget.budget import plots, report_section, sweep_cli
 from promptbudget.errors import UsageError
+from promptbudget.records import BudgetSweepResults, read_record
 
 from .conftest import write_task
 
@@ -19,7 +20,7 @@ def results(tmp_path, paid_prices):
                            "--learn_split", "val", "--samples", "20", "--min_class_items", "5", "--prices", paid_prices,
                            "--output", str(output), "--no_cache", "--quiet"])
     assert code == 0
-    return json.loads(output.read_text())
+    return read_record(output, BudgetSweepResults)
 
 
 def test_figures_and_pngs(results, tmp_path):
@@ -60,7 +61,7 @@ def test_ungraded_and_free_sweeps_still_render(tmp_path):
     output = tmp_path / "s.json"
     assert sweep_cli.main(["--prompts", str(prompts), "--model", "mock", "--budgets", "0", "1024",
                            "--output", str(output), "--no_cache", "--quiet"]) == 0
-    results = json.loads(output.read_text())
+    results = read_record(output, BudgetSweepResults)
     context = report_section.context(results)
     assert context["allocator"] is None and context["policy"] is None
     assert context["settings_table"]["rows"][0][2] == "n/a"
