@@ -12,8 +12,8 @@ and optionally `save_pngs(results, plots_dir) -> list[Path]` for its PNG plots.
 
 Sections of other packages are `PluginSection`s (see `plugin.py`): a module whose
 `context(results) -> dict` is called once per results file of its kind (recognised by the
-file's `schema`) with its validated typed record (or, for `reads="json"`, the record's JSON
-object), and optionally a plots module with `save_pngs(results, plots_dir)`.
+file's `schema`) with its validated typed record, and optionally a plots module with
+`save_pngs(results, plots_dir)`.
 They are imported only when such files are present; a missing module leaves the section out
 with a warning.
 """

@@ -3,10 +3,8 @@
 A plug-in is a module with `context(results) -> dict`, called once per results file of its
 kind, and optionally a plots module with `save_pngs(results, plots_dir) -> list | dict of paths`.
 `results` is the file's validated typed record (`BudgetSweepResults`, `ConfidenceSplitResults`
-of `promptbudget.records`); a section registered with `reads="json"` gets that record's JSON
-object instead (`record.to_json()`), for plug-ins written against the file format, which also
-run on `json.load` output (the budget and confidence plug-ins). Each file becomes one part of
-the section. The generic template shows, from the context:
+of `promptbudget.records`); a plug-in that wants the file's JSON object calls `results.to_json()`.
+Each file becomes one part of the section. The generic template shows, from the context:
 
 * `title`, `status`, `error`; `warnings` and `notes` (lists of str);
 * every value shaped `{"columns": [...], "rows": [[...]]}` as a table (its key is the caption;
@@ -31,9 +29,8 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ...records import Record
 from .. import charts, fmt
 from ..load import Document, LoadedResults
 from ..options import ReportOptions
@@ -129,15 +126,9 @@ class PluginSection:
     context_module: str
     plots_module: str | None = None
     template: str = "sections/plugin.html.j2"
-    reads: Literal["record", "json"] = "record"
-    """What the plug-in's functions are given: the typed record, or its JSON object."""
 
     def documents(self, results: LoadedResults) -> list[Document]:
         return [doc for kind in self.kinds for doc in results.documents(kind)]
-
-    def given(self, doc: Document) -> Record | dict[str, Any]:
-        """A file as this plug-in reads it."""
-        return doc.record.to_json() if self.reads == "json" else doc.record
 
     def _import(self, name: str, results: LoadedResults, attribute: str) -> Callable[..., Any] | None:
         count = len(self.documents(results))
@@ -166,7 +157,7 @@ class PluginSection:
         for doc in docs:
             name = _name(doc, results)
             try:
-                raw = context(self.given(doc))
+                raw = context(doc.record)
             except Exception as exc:  # a broken plug-in or file must not take the whole report down
                 results.warnings.append(f"{name}: the '{self.title}' section could not read it "
                                         f"({type(exc).__name__}: {exc}); left out")
@@ -198,7 +189,7 @@ class PluginSection:
             scratch = Path(tempfile.mkdtemp(prefix=".plugin-", dir=plots_dir))
             try:
                 try:
-                    out = save(self.given(doc), scratch)
+                    out = save(doc.record, scratch)
                 except Exception as exc:
                     results.warnings.append(f"{_name(doc, results)}: the '{self.title}' plots failed "
                                             f"({type(exc).__name__}: {exc})")

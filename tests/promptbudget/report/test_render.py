@@ -232,9 +232,9 @@ def fake_plugin(monkeypatch):
     module = types.ModuleType("fake_budget_section")
     seen = []
 
-    def context(results):
-        seen.append(results)
-        if results.get("explode"):
+    def context(record):
+        seen.append(record)
+        if getattr(record, "explode", False):
             raise ValueError("bad file")
         return {"title": "Budgets <b>", "status": "completed", "warnings": ["few items <i>"],
                 "model": "m<script>", "settings_table": {"columns": ["Setting", "Accuracy"],
@@ -255,11 +255,11 @@ def test_plugin_section_renders_each_file_escaped(small_results, tmp_path, fake_
     (small_results / "budget.json").write_text(json.dumps({**real, "value": 1}))
     (small_results / "budget2.json").write_text(json.dumps({**real, "explode": True}))
     sections = default_sections()[:1] + [PluginSection(id="budget", title="Thinking budgets", kinds=("budget_sweep",),
-                                                       context_module="fake_budget_section", reads="json")]
+                                                       context_module="fake_budget_section")]
     opts = options(small_results, tmp_path)
     results = load_results(small_results)
     report = render(results, opts, sections=sections)
-    assert [d["value"] for d in fake_plugin if "value" in d] == [1]  # called with the file's JSON
+    assert [r.value for r in fake_plugin if hasattr(r, "value")] == [1]  # called with the file's record
     assert "Budgets &lt;b&gt;" in report.html and "1024 &lt;x&gt;" in report.html
     assert "m&lt;script&gt;" in report.html and "few items &lt;i&gt;" in report.html
     assert any("budget2.json" in w and "bad file" in w for w in report.warnings)
@@ -323,3 +323,29 @@ def test_a_plugin_gets_the_files_typed_record(small_results, tmp_path, monkeypat
     assert all(record is doc.record for _, record in seen)
     assert isinstance(doc.record, BudgetSweepResults)
     assert f"on {doc.record.task.name}" in report.html
+
+
+def test_the_budget_and_confidence_sections_hand_their_plugins_the_typed_records(small_results, tmp_path,
+                                                                                  monkeypatch):
+    from promptbudget.budget import plots as budget_plots, report_section as budget_section
+    from promptbudget.confidence import plots as confidence_plots, report_section as confidence_section
+    from promptbudget.records import BudgetSweepResults, ConfidenceSplitResults
+
+    seen = []
+    for module, name in ((budget_section, "context"), (budget_plots, "save_pngs"),
+                         (confidence_section, "context"), (confidence_plots, "save_pngs")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda given, *rest, real=real: seen.append(given) or real(given, *rest))
+    (small_results / "budget.json").write_text(json.dumps(fixture_data("budget_sweep.json")))
+    (small_results / "conf.json").write_text(json.dumps(fixture_data("confidence_split.json")))
+    opts = options(small_results, tmp_path)
+    results = load_results(small_results, opts.task)
+    plugins = [section for section in default_sections() if isinstance(section, PluginSection)]
+    assert [section.id for section in plugins] == ["budget", "confidence"]
+    assert all(section.save_pngs(results, tmp_path / "plots") for section in plugins)
+    report = render(results, opts)
+    assert sorted(type(given).__name__ for given in seen) == ["BudgetSweepResults"] * 2 + ["ConfidenceSplitResults"] * 2
+    assert {s.id for s in report.sections} >= {"budget", "confidence"}
+    assert not [w for w in results.warnings if "could not read" in w or "plots failed" in w]
+    assert isinstance(results.documents("budget_sweep")[0].record, BudgetSweepResults)
+    assert isinstance(results.documents("confidence_split")[0].record, ConfidenceSplitResults)
