@@ -73,3 +73,21 @@ def test_ungraded_and_free_sweeps_still_render(tmp_path):
 def test_context_rejects_other_files():
     with pytest.raises(UsageError, match="not a budget-sweep result"):
         report_section.context({"schema": "promptbudget.run/1"})
+
+
+def test_a_case_study_reads_as_a_typed_record_into_its_table(tmp_path, paid_prices):
+    task, model = write_task(tmp_path, n=4, kinds=("hard",))
+    out = tmp_path / "case.json"
+    assert sweep_cli.main(["--task", task, "--model", model, "--case_study", "--output", str(out), "--quiet",
+                           "--no_cache", "--prices", paid_prices]) == 0
+    results = read_record(out, BudgetSweepResults)
+    study = results.case_study
+    assert study is not None and study.complexity == "complex"
+    context = report_section.context(results)
+    assert context["title"].startswith("Thinking budgets case study: ")
+    table = context["case_study_table"]
+    assert [row[:2] for row in table["rows"]] == [["half", "2048"], ["recommended", "4096"], ["double", "8192"]]
+    for row, measured in zip(table["rows"], study.rows):
+        assert row[3] == str(measured.output_tokens) and row[6] == f"${measured.cost_usd:.4f}"
+    assert table["notes"] == [f"Recommendation: {study.recommendation}"]
+    assert context["spent_usd"] == results.ledger.total.billed_usd > 0
