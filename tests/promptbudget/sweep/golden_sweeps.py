@@ -24,12 +24,14 @@ PRICES = {"models": {"mock/default": {"input": 1.0, "output": 5.0}}}
 FLAGS = ["--task", "GSM8K_DSPy", "--model", "mock", "--max_epochs", "1", "--batch_size", "2",
          "--eval_samples", "4", "--test_samples", "6", "--num_threads", "1", "--quiet", "--yes",
          "--configs", "0.3,0.7", "0.7,0.3", "--repeats", "2", "--parallel", "1"]
-NAMES = ("finished", "pending")
+NAMES = ("finished", "capped", "pending")
+EXTRA_FLAGS = {"capped": ["--sweep_max_cost", "0.3"]}
+EXIT_CODES = {"finished": 0, "capped": 3}
 
 
-def sweep_args(work: Path) -> list[str]:
+def sweep_args(name: str, work: Path) -> list[str]:
     (work / "prices.json").write_text(json.dumps(PRICES))
-    return [*FLAGS, "--prices", str(work / "prices.json"), "--output_dir", str(work / "out"),
+    return [*FLAGS, *EXTRA_FLAGS.get(name, []), "--prices", str(work / "prices.json"), "--output_dir", str(work / "out"),
             "--cache_dir", str(work / "cache")]
 
 
@@ -38,13 +40,14 @@ def sweep_output(name: str, work: Path) -> tuple[dict[str, Any], str, str]:
     (hashes of it) replaced and the timestamps left out.
 
     "finished" runs the sweep one run at a time (so which run answers a shared request first is
-    fixed); "pending" summarizes the same sweep before any run started (no ledgers, no results)."""
-    args = sweep_args(work)
+    fixed); "capped" runs it under a --sweep_max_cost that stops one run and leaves others unstarted;
+    "pending" summarizes the sweep before any run started (no ledgers, no results)."""
+    args = sweep_args(name, work)
     plan = plan_sweep(build_parser().parse_args(args))
-    if name == "finished":
+    if name in EXIT_CODES:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            assert main(args) == 0
+            assert main(args) == EXIT_CODES[name]
         table = printed.getvalue()
     else:
         summary = build_summary(plan, {}, skipped=0, started_at=0.0)
