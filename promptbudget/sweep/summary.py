@@ -1,7 +1,8 @@
 """The sweep summary (`promptbudget.sweep/1`): built only from the runs' saved summaries and ledgers,
 so rerunning a finished sweep prints the same table.
 
-Keys of sweep_summary.json:
+Keys of sweep_summary.json (the `SweepSummary` record of records/results.py types every one but the
+optimize settings, which it passes through):
   rows        one per run (config x seed): weights, seed, run_id, status, error, test accuracy before/after
               with 95% Wilson CIs, accuracy_delta and its McNemar p, mean billed output tokens
               before/after, token_reduction (+ % and the bootstrap CI of the per-item change), and the
