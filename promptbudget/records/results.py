@@ -172,6 +172,26 @@ class SweepSummary(Record):
     invocation: Optional[SavedSweepInvocation] = None
 
 
+class SweepRunReport(Record):
+    """`sweep_logs/<run>.invocation.json`: what one run's process did in this invocation of the sweep
+    (calls that reached a model and calls from the cache, not those its ledger replays from an earlier
+    attempt)."""
+
+    KIND: ClassVar[str] = "sweep-invocation"
+    TITLE: ClassVar[str] = "sweep run's invocation report"
+    FIX: ClassVar[str] = "rerun the same sweep command (the run's own ledger still counts its calls)"
+
+    run_id: str
+    exit_code: int
+    started_at: Number
+    finished_at: Number
+    calls: int
+    engine_calls: int
+    cache_hits: int
+    billed_usd: Number
+    unpriced_calls: int
+
+
 class RecommendationMetrics(Part):
     test: SavedStats
     validation: Optional[SavedStats] = None

@@ -199,9 +199,9 @@ def _invocation(attempts: dict[str, Attempt], *, skipped: int, started_at: float
         finished_at=time.time(),
         runs_started=len(attempts),
         runs_skipped=skipped,
-        engine_calls=sum(r["engine_calls"] for r in reports),
-        cache_hits=sum(r["cache_hits"] for r in reports),
-        billed_usd=round(sum(r["billed_usd"] for r in reports), 10),
+        engine_calls=sum(r.engine_calls for r in reports),
+        cache_hits=sum(r.cache_hits for r in reports),
+        billed_usd=round(sum(r.billed_usd for r in reports), 10),
         unreported_runs=sorted(run_id for run_id, a in attempts.items() if a.report is None),
     )
 
