@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from ..records.run import SavedEvaluation, SavedItem, SavedStats
+from ..experiment.slugs import slug
 from ..stats import (cheapest_within_margin, knee_point, mcnemar_exact, min_samples_warning,
                      paired_bootstrap_diff, pareto_front, token_summary)
 from .load import LoadedResults, Run
 
 
-@dataclass
-class Point:
-    key: str
-    basis: str  # "validation" or "test"
-    version: int
-    text: str
-    summary: SavedStats
-    items: list[SavedItem]
-    runs: list[Run] = field(default_factory=list)
+class Measured:
+    """A point measured on an item subset: accuracy, mean billed output tokens and n from its `summary`."""
 
-    @property
-    def is_initial(self) -> bool:
-        return self.version == 0
+    summary: SavedStats
 
     @property
     def accuracy(self) -> float:
@@ -42,6 +33,21 @@ class Point:
     @property
     def n(self) -> int:
         return self.summary.n
+
+
+@dataclass
+class Point(Measured):
+    key: str
+    basis: str  # "validation" or "test"
+    version: int
+    text: str
+    summary: SavedStats
+    items: list[SavedItem]
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def is_initial(self) -> bool:
+        return self.version == 0
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -244,5 +250,5 @@ def tradeoffs(results: LoadedResults, margin: float, min_samples: int) -> list[T
 
 
 def task_slug(task: str) -> str:
-    """A file-name-safe form of a task name (custom tasks are named by their path)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", task).strip("-.") or "task"
+    """A file-name-safe form of a task name (custom tasks are named by their path), whole."""
+    return slug(task, limit=None, shorten=False, strip="-.", fallback="task")

@@ -214,3 +214,15 @@ def test_a_batch_intent_counts_its_requests_and_settling_it_frees_the_cap():
     ledger.reserve(0.5)
     ledger.close_intent("unknown", "collected")  # not an intent of this ledger: nothing written
     assert journal.lines == [("collected", "b")]
+
+
+def test_the_saved_totals_record_names_exactly_what_totals_write():
+    """`Totals` (the running sum) and `records.ledger.SavedTotals` (the saved form) describe one block."""
+    from promptbudget.ledger import Totals
+    from promptbudget.records.ledger import SavedTotals
+
+    totals = Totals(calls=3, cached_calls=1, retries=2, input_tokens=40, output_tokens=50, thinking_tokens=7,
+                    cost_usd=0.25, billed_usd=0.125, unpriced_calls=1)
+    written = totals.to_dict()
+    assert set(written) == set(SavedTotals.model_fields)
+    assert SavedTotals.model_validate(written).model_dump(mode="json", exclude_unset=True) == written

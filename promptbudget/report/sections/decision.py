@@ -9,7 +9,7 @@ from typing import Any
 
 from ...records.run import SavedLadderTry, SavedMove, SavedStats, SavedStep
 from .. import charts
-from ..analysis import task_slug
+from ..analysis import Measured, task_slug
 from ..load import LoadedResults, Run
 from ..options import ReportOptions
 
@@ -40,7 +40,7 @@ def front_keys(run: Run) -> set[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
-class PairPoint:
+class PairPoint(Measured):
     """One complete validation of a (prompt version, thinking setting) pair."""
 
     key: str
@@ -52,18 +52,6 @@ class PairPoint:
     on_front: bool
     prompt: str
     """An excerpt of the prompt's text."""
-
-    @property
-    def accuracy(self) -> float:
-        return float(self.summary.accuracy)
-
-    @property
-    def tokens(self) -> float:
-        return float(self.summary.mean_output_tokens)
-
-    @property
-    def n(self) -> int:
-        return self.summary.n
 
 
 def pairs(run: Run) -> list[PairPoint]:
