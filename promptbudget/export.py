@@ -19,7 +19,7 @@ from .cli_support import EXIT_OK, run_command
 from .errors import UsageError
 from .flags import new_parser
 from .records import Recommendation, SweepSummary, read_record
-from .records.results import SweepRow
+from .records.results import SavedSweepRow
 from .jsonio import write_text_atomic
 from .optimize.recommendation import load_run_summary, recommendation
 
@@ -102,7 +102,7 @@ def _from_sweep(sweep_file: Path, *, run: str | None, margin: float) -> Recommen
         f"fewest mean test tokens within {margin:.3f} accuracy of the most accurate completed run"})
 
 
-def recommended_run(rows: list[SweepRow], margin: float) -> str:
+def recommended_run(rows: list[SavedSweepRow], margin: float) -> str:
     done = [r for r in rows if r.status == "completed" and r.final_accuracy is not None and r.final_tokens is not None]
     if not done:
         raise UsageError("no run of this sweep completed; finish the sweep (rerun the same command) before exporting")

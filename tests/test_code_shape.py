@@ -1,4 +1,4 @@
-"""The package's shape: short functions, and each class name and task function meaning one thing."""
+"""The package's shape: short modules and functions, and each class name and task function meaning one thing."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import tasks
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("promptbudget", "tasks")
 MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 400
 
 
 def modules(*packages: str) -> list[tuple[Path, ast.Module]]:
@@ -23,6 +24,12 @@ def test_no_function_is_longer_than_60_lines():
             for path, tree in modules(*PACKAGES) for node in ast.walk(tree)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    assert not long, long
+
+
+def test_no_module_is_longer_than_400_lines():
+    long = [f"{path.relative_to(REPO)} ({lines} lines)" for path, _ in modules(*PACKAGES)
+            if (lines := len(path.read_text("utf-8").splitlines())) > MAX_MODULE_LINES]
     assert not long, long
 
 

@@ -18,6 +18,7 @@ import time
 from tabulate import tabulate
 
 from ..cli_support import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, run_command
+from ..records import SweepSummary
 from .gate import confirm_sweep, needs_confirmation
 from .plan import (NOT_STARTED, SUMMARY_CSV, SUMMARY_JSON, WeightSweepPlan, build_parser, plan_sweep,
                    reject_negative_pairs)
@@ -69,7 +70,7 @@ def run(plan: WeightSweepPlan) -> int:
     attempts = {}
     runner = Runner(plan, on_finished=lambda spec, attempt: finished(spec, attempt))
 
-    def current() -> dict:
+    def current() -> SweepSummary:
         return build_summary(plan, attempts, skipped=skipped, started_at=started_at,
                              not_started={spec.run_id for spec in runner.not_started})
 
@@ -91,7 +92,7 @@ def run(plan: WeightSweepPlan) -> int:
     print(f"results: {plan.output_dir / SUMMARY_JSON}, {plan.output_dir / SUMMARY_CSV}")
     for warning in plan.warnings:
         print(f"warning: {warning}")
-    statuses = {row["status"] for row in summary["rows"]}
+    statuses = {row.status for row in summary.rows}
     if statuses <= {"completed"}:
         return EXIT_OK
     if statuses <= {"completed", "stopped", NOT_STARTED}:

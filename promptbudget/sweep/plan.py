@@ -14,6 +14,7 @@ from ..flags import add_flag, new_parser
 from ..optimize.config import OptimizeConfig, build_parser as build_optimize_parser
 from ..pricing import require_prices
 from ..records import RecordError, RunSummary, read_record
+from ..records.results import SavedSweepConfig, SavedSweepOptimizeConfig, SavedWeighting
 from ..runtime import Runtime
 
 LOGS_DIR = "sweep_logs"
@@ -143,19 +144,19 @@ class WeightSweepPlan:
     def logs_dir(self) -> Path:
         return self.output_dir / LOGS_DIR
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> SavedSweepConfig:
         """The sweep's settings, as recorded in sweep_summary.json."""
         optimize = {k: v for k, v in self.base.to_dict().items()
                     if k not in ("accuracy_weight", "efficiency_weight", "seed", "resume", "dry_run", "quiet")}
-        return {
-            "configs": [{"weights": weights_label(a, e), "accuracy_weight": a, "efficiency_weight": e}
-                        for a, e in self.configs],
-            "repeats": self.repeats,
-            "seeds": list(range(self.repeats)),
-            "parallel": self.parallel,
-            "sweep_max_cost": self.sweep_max_cost,
-            "optimize": optimize,
-        }
+        return SavedSweepConfig(
+            optimize=SavedSweepOptimizeConfig.model_validate(optimize),
+            configs=[SavedWeighting(weights=weights_label(a, e), accuracy_weight=a, efficiency_weight=e)
+                     for a, e in self.configs],
+            repeats=self.repeats,
+            seeds=list(range(self.repeats)),
+            parallel=self.parallel,
+            sweep_max_cost=self.sweep_max_cost,
+        )
 
 
 def plan_sweep(args: argparse.Namespace, *, with_calls: bool = False) -> WeightSweepPlan:

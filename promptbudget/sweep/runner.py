@@ -7,7 +7,6 @@ one, otherwise from the error its process printed to its log.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -23,6 +22,8 @@ from typing import Any
 from tqdm import tqdm
 
 from ..optimize.config import OptimizeConfig
+from ..records import RecordError, read_record
+from ..records.results import SweepRunReport
 from .allotment import Allotments
 from .plan import RunSpec, WeightSweepPlan
 
@@ -36,7 +37,7 @@ class Attempt:
 
     run_id: str
     exit_code: int | None
-    report: dict[str, Any] | None
+    report: SweepRunReport | None
     """The worker's invocation report (None when the process died before writing it)."""
     log_tail: str
 
@@ -167,9 +168,9 @@ class Runner:
         except OSError:
             tail = ""
         try:
-            report = json.loads(report_path(self.plan, spec).read_text("utf-8"))
-        except (OSError, ValueError):
-            report = None
+            report = read_record(report_path(self.plan, spec), SweepRunReport)
+        except RecordError:
+            report = None  # counted as unreported: the run's ledger still has its calls
         return Attempt(spec.run_id, exit_code, report, tail)
 
     @staticmethod

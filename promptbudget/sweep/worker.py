@@ -29,14 +29,14 @@ from typing import Any
 
 from ..cache import RequestCache
 from ..cli_support import EXIT_FAILED, EXIT_OK, EXIT_STOPPED, run_command
-from ..jsonio import write_json_atomic
 from ..ledger import CallRecord
 from ..optimize.cli import result_table
 from ..optimize.config import OptimizeConfig
 from ..optimize.loop import OptimizationRun
+from ..records import write_record
+from ..records.results import SweepRunReport
 from ..runtime import Runtime
 
-REPORT_SCHEMA = "promptbudget.sweep-invocation/1"
 
 
 class InvocationMeter:
@@ -75,7 +75,7 @@ class InvocationMeter:
             else:
                 self.billed_usd += record.billed_usd
 
-    def to_dict(self) -> dict[str, Any]:
+    def counts(self) -> dict[str, int | float]:
         with self._lock:
             return {"calls": self.engine_calls + self.cache_hits, "engine_calls": self.engine_calls,
                     "cache_hits": self.cache_hits, "billed_usd": round(self.billed_usd, 10),
@@ -119,8 +119,8 @@ def execute(spec: dict[str, Any]) -> int:
     try:
         code = run_command(lambda: _run(config, spec["lock"], meter))
     finally:
-        write_json_atomic(spec["report"], {"schema": REPORT_SCHEMA, "run_id": spec["run_id"], "exit_code": code,
-                                           "started_at": started, "finished_at": time.time(), **meter.to_dict()})
+        write_record(spec["report"], SweepRunReport.build(run_id=spec["run_id"], exit_code=code, started_at=started,
+                                                          finished_at=time.time(), **meter.counts()))
     return code
 
 

@@ -12,7 +12,7 @@ import pytest
 from promptbudget import export
 from promptbudget.optimize import cli as optimize_cli
 from promptbudget.records import SweepSummary, read_record
-from promptbudget.records.results import SweepRow
+from promptbudget.records.results import SavedSweepRow
 from tests.support.fake_anthropic import FakeAnthropicServer, Reply
 
 from .optimize.helpers import REPO, SMALL
@@ -92,10 +92,10 @@ def test_bad_input_exits_2_with_one_message(claude_run, tmp_path, args, message)
 
 
 def test_recommended_run_is_the_cheapest_within_the_margin_of_the_best():
-    rows = [SweepRow(run_id="a", status="completed", final_accuracy=0.80, final_tokens=300.0),
-            SweepRow(run_id="b", status="completed", final_accuracy=0.79, final_tokens=200.0),
-            SweepRow(run_id="c", status="completed", final_accuracy=0.70, final_tokens=100.0),
-            SweepRow(run_id="d", status="failed", final_accuracy=None, final_tokens=None)]
+    rows = [SavedSweepRow(run_id="a", status="completed", final_accuracy=0.80, final_tokens=300.0),
+            SavedSweepRow(run_id="b", status="completed", final_accuracy=0.79, final_tokens=200.0),
+            SavedSweepRow(run_id="c", status="completed", final_accuracy=0.70, final_tokens=100.0),
+            SavedSweepRow(run_id="d", status="failed", final_accuracy=None, final_tokens=None)]
     assert export.recommended_run(rows, 0.02) == "b"
     assert export.recommended_run(rows, 0.0) == "a"
     assert export.recommended_run(rows, 0.2) == "c"

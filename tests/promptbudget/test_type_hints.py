@@ -19,7 +19,7 @@ import pytest
 
 PACKAGES = ("promptbudget.budget", "promptbudget.confidence", "promptbudget.engines", "promptbudget.batches",
             "promptbudget.experiment", "tasks")
-MODULES = ("promptbudget.cache", "promptbudget.ledger", "promptbudget.pricing", "promptbudget.runtime",
+MODULES = ("promptbudget.cache", "promptbudget.calls", "promptbudget.ledger", "promptbudget.pricing", "promptbudget.runtime",
            "promptbudget.cli_support", "promptbudget.flags", "promptbudget.jsonio")
 SKIPPED = {"promptbudget.experiment.answering"}  # typed by the optimize-loop work, not here
 

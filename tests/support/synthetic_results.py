@@ -288,6 +288,6 @@ def write_synthetic_results(results_dir: str | os.PathLike, *, runs: int = 50, e
                           {"schema": SWEEP_SCHEMA, "promptbudget_version": __version__,
                            "updated_at": max(p.stat().st_mtime for p in paths) if paths else 0.0,
                            "config": {"optimize": {"task": task}},
-                           "rows": rows})
+                           "rows": [row.to_json() for row in rows]})
     return paths
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...records import SweepSummary
 from ...records.ledger import SavedTotals
-from ...records.results import SweepRow
+from ...records.results import SavedSweepRow
 from ...records.run import SavedCandidateValidation, SavedStats, SavedStep
 from ...stats import min_samples_warning, token_summary
 from .. import charts
@@ -16,7 +16,7 @@ from ..load import Document, LoadedResults, Run
 from ..options import ReportOptions
 
 
-def _weights_text(row: SweepRow) -> str:
+def _weights_text(row: SavedSweepRow) -> str:
     if row.accuracy_weight is None or row.efficiency_weight is None:
         return "?"
     return f"{row.accuracy_weight:g}/{row.efficiency_weight:g}"

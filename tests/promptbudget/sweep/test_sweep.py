@@ -267,7 +267,7 @@ def test_a_run_that_failed_on_an_api_error_keeps_the_error_its_summary_records(t
     summary, status, error = run_state(spec, Attempt(spec.run_id, 1, None, "error: something else\n"))
     assert (status, error) == ("failed", api_error)
     row = run_row(spec, summary, status, error)
-    assert (row["initial_accuracy"], row["final_accuracy"], row["billed_usd"]) == (0.5, None, 0.01)
+    assert (row.initial_accuracy, row.final_accuracy, row.billed_usd) == (0.5, None, 0.01)
     # A summary that is not a run record counts as no summary, saying why; the attempt's error stands.
     (spec.run_dir / "summary.json").write_text(json.dumps({"run_id": spec.run_id, "status": "completed"}))
     assert spec.saved_state()[1] == (f"{spec.run_dir / 'summary.json'} is unreadable (not a run summary: 'schema' is "
