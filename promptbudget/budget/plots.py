@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from ..experiment.slugs import slug
 from ..records import BudgetSweepResults
-from ..records.results import SavedSettingRow, SavedStrategy
+from ..records.budget_sweep import SavedSettingRow, SavedStrategy
 from ..stats import pareto_front
 from .plots_by_setting import FIGURES, main_rows, message_figure
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from ..errors import UsageError
 from ..records import BudgetSweepResults
-from ..records.results import SavedSettingRow
+from ..records.budget_sweep import SavedSettingRow
 from .allocator import BudgetAllocator, Policy, default_policy
 from .classifier import COMPLEXITY_CLASSES
 

@@ -13,7 +13,7 @@ import hashlib
 from typing import Any
 
 from ..records import BudgetSweepResults
-from ..records.results import SavedSweepAnswer
+from ..records.budget_sweep import SavedSweepAnswer
 
 MAX_ITEMS = 60
 MAX_CHARS = 6000

@@ -17,7 +17,7 @@ from .plots import FIGURE_NAMES, cost_axis, main_rows, pareto_labels, png_name
 from .plots_by_setting import EFFICIENCY_NOTE, allocation_table, policies_of
 from .report_responses import comparison
 from ..records import BudgetSweepResults, validate_record
-from ..records.results import SavedSettingRow, SavedStrategy
+from ..records.budget_sweep import SavedSettingRow, SavedStrategy
 
 SECTION_TITLE = "Thinking budgets"
 

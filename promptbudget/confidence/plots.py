@@ -10,7 +10,7 @@ import math
 import re
 from pathlib import Path
 from ..records import ConfidenceSplitResults
-from ..records.results import ConfidenceCell
+from ..records.confidence_split import ConfidenceCell
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure

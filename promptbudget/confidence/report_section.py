@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records import ConfidenceSplitResults
-from ..records.results import ConfidenceCell
+from ..records.confidence_split import ConfidenceCell
 from .metrics import BINNING_NOTE
 from .plots import HEATMAP_METRICS, file_prefix, heatmap_matrix
 

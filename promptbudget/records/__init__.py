@@ -9,7 +9,9 @@ record raises `RecordError` (a UsageError: exit 2) naming the file, the field an
 from .base import Record, RecordError, parse_schema
 from .io import load_json, read_record, validate_record, write_record
 from .policy import BudgetPolicy
-from .results import BudgetSweepResults, ConfidenceSplitResults, Recommendation, SweepSummary
+from .budget_sweep import BudgetSweepResults
+from .confidence_split import ConfidenceSplitResults
+from .results import Recommendation, SweepSummary
 from .run import ResumableRun, RunSummary
 
 REPORTED: dict[str, type[Record]] = {
