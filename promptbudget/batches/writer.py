@@ -17,11 +17,15 @@ if TYPE_CHECKING:
     from ..cache import RequestCache
 
 
+MAX_PENDING = 256
+"""Writes that may wait at a time, unless the writer is given its own bound."""
+
+
 class CacheWriter:
-    def __init__(self, cache: RequestCache, threads: int = 4, max_pending: int = 256):
+    def __init__(self, cache: RequestCache, threads: int = 4, max_pending: int | None = None):
         self._cache = cache
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="batch-cache")
-        self._slots = threading.BoundedSemaphore(max_pending)
+        self._slots = threading.BoundedSemaphore(MAX_PENDING if max_pending is None else max_pending)
         self._failure: BaseException | None = None
         self._lock = threading.Lock()
 
