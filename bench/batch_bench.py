@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -191,10 +192,12 @@ def _traced_run(base_url: str, cache_dir: Path, n: int, materialize: bool = Fals
         at["end"] = tracemalloc.get_traced_memory()
 
     session.api.results = results
+    gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         kept = len(session.complete_all(jobs))
+        gc.collect()  # what is kept, not garbage the collector has not reached yet
         end = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
