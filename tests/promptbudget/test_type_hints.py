@@ -1,4 +1,4 @@
-"""Every annotation in the modules typed for issue 14 names something that exists.
+"""Every annotation in the modules typed for issue 14 (all of the package's subpackages) names something that exists.
 
 No type checker runs in the test suite, so an annotation naming a type that was never imported, or
 imported from the wrong place, would pass unnoticed: here each one is evaluated, with the module's
@@ -18,10 +18,10 @@ from types import ModuleType
 import pytest
 
 PACKAGES = ("promptbudget.budget", "promptbudget.confidence", "promptbudget.engines", "promptbudget.batches",
-            "promptbudget.experiment", "tasks")
+            "promptbudget.experiment", "promptbudget.optimize", "promptbudget.sweep", "promptbudget.report",
+            "promptbudget.records", "tasks")
 MODULES = ("promptbudget.cache", "promptbudget.calls", "promptbudget.ledger", "promptbudget.pricing", "promptbudget.runtime",
-           "promptbudget.cli_support", "promptbudget.flags", "promptbudget.jsonio")
-SKIPPED = {"promptbudget.experiment.answering"}  # typed by the optimize-loop work, not here
+           "promptbudget.cli_support", "promptbudget.flags", "promptbudget.jsonio", "promptbudget.export")
 
 
 def module_names() -> list[str]:
@@ -29,7 +29,7 @@ def module_names() -> list[str]:
     for package in PACKAGES:
         names.append(package)
         names += [info.name for info in pkgutil.walk_packages(importlib.import_module(package).__path__, f"{package}.")]
-    return sorted(set(names) - SKIPPED)
+    return sorted(set(names))
 
 
 def type_checking_namespace(module: ModuleType) -> dict[str, object]:
