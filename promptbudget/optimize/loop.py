@@ -265,9 +265,9 @@ class OptimizationRun:
                                            why=f"{focus} focus: TextGrad edits the prompt from the {focus} loss"))
         self._prompt_step(index, focus, current_version, batch, answered, train_stats, checkpoint, record)
 
-    def _propose(self, focus: str, current: str, targets: list[tuple[Item, tuple[ItemResult, Completion]]],
-                 median_tokens: float, checkpoint: int) -> TextGradEdit:
-        """The TextGrad candidate (textgrad_step.py); kept as a method for the pilot."""
+    def prompt_candidate(self, focus: str, current: str, targets: list[tuple[Item, tuple[ItemResult, Completion]]],
+                         median_tokens: float, checkpoint: int) -> TextGradEdit:
+        """The TextGrad candidate (textgrad_step.py), for a step and for the pilot."""
         from .textgrad_step import textgrad_candidate
 
         return textgrad_candidate(self.plan, focus, current, targets, median_tokens, checkpoint)
@@ -286,7 +286,7 @@ class OptimizationRun:
                                        "objective had nothing to fix")
             candidate = current.strip()
         else:
-            edit = self._propose(focus, current, targets, train_stats.median_output_tokens, checkpoint)
+            edit = self.prompt_candidate(focus, current, targets, train_stats.median_output_tokens, checkpoint)
             record = record.but(losses=edit.losses, feedback=edit.feedback, optimizer_error=edit.optimizer_error)
             candidate, decision = edit.candidate, None
 

@@ -91,7 +91,7 @@ def _pilot_step(run: OptimizationRun, batch: list[Item], items: list[Item], meas
     if not targets:  # an accuracy step with nothing to fix writes no candidate: measure an efficiency edit
         focus, targets = "efficiency", list(zip(batch, answered))
     median = summarize([r for r, _ in answered]).median_output_tokens
-    edit = run._propose(focus, plan.starting_prompt, targets, median, 0)
+    edit = run.prompt_candidate(focus, plan.starting_prompt, targets, median, 0)
     if edit.optimizer_error is not None or edit.candidate == plan.starting_prompt.strip():
         return [], f"the {focus} edit wrote no new prompt"
     pairs = list(zip(measured, _answers(run, edit.candidate, items, start)))
