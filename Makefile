@@ -9,7 +9,9 @@ BIN = $(VENV)/bin
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install -r requirements.txt
+	# --no-compile: pip would byte-compile all 14,000 installed modules (152 MB of Python; TextGrad's
+	# litellm, never imported here, is 44 MB of it). Python compiles what is imported, on first use.
+	$(BIN)/pip install --no-compile -r requirements.txt
 	PYTHON=$(BIN)/python bash scripts/install_llama_cpp.sh
 	bash scripts/install_chromium.sh
 
