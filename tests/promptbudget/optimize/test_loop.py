@@ -123,7 +123,10 @@ def _comparable(summary: dict) -> dict:
 
 def test_sigkill_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
     slow = write_script(tmp_path / "slow.json", latency_s=0.05)
-    args = ["--model", slow, *SMALL, "--max_epochs", "4", "--output_dir", "results", "--cache_dir", "cache"]
+    # Eight epochs, interrupted after two: the six left take seconds, so a loaded machine that
+    # starves this test's polling still signals a run that is going (with four, one CI run finished
+    # first and exited 0).
+    args = ["--model", slow, *SMALL, "--max_epochs", "8", "--output_dir", "results", "--cache_dir", "cache"]
     straight = tmp_path / "straight"
     killed = tmp_path / "killed"
     straight.mkdir()
@@ -216,7 +219,10 @@ def test_paid_calls_of_an_unfinished_step_survive_a_resume_that_is_itself_interr
 
 def test_ctrl_c_saves_the_run_and_says_how_to_resume(tmp_path):
     slow = write_script(tmp_path / "slow.json", latency_s=0.05)
-    args = ["--model", slow, *SMALL, "--max_epochs", "4", "--output_dir", "results", "--cache_dir", "cache"]
+    # Eight epochs, interrupted after two: the six left take seconds, so a loaded machine that
+    # starves this test's polling still signals a run that is going (with four, one CI run finished
+    # first and exited 0).
+    args = ["--model", slow, *SMALL, "--max_epochs", "8", "--output_dir", "results", "--cache_dir", "cache"]
     process = subprocess.Popen([sys.executable, str(REPO / "balanced_prompt_optimization.py"), *args],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
@@ -225,6 +231,7 @@ def test_ctrl_c_saves_the_run_and_says_how_to_resume(tmp_path):
         if summaries and json.loads(summaries[0].read_text()).get("checkpoint", 0) >= 2:
             break
         time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130
